@@ -1,0 +1,34 @@
+package io.switchboard.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The HTTP listener.
+ *
+ * @param host           address to bind (default 0.0.0.0)
+ * @param port           port to listen on (default 8080; 0 picks a free one)
+ * @param maxBodyBytes   largest accepted request body (default 1 MiB)
+ * @param drainTimeoutMs how long in-flight requests may take to finish on shutdown (default 30 s)
+ */
+public record ServerConfig(
+        @JsonProperty("host") String host,
+        @JsonProperty("port") Integer port,
+        @JsonProperty("max_body_bytes") Long maxBodyBytes,
+        @JsonProperty("drain_timeout_ms") Long drainTimeoutMs) {
+
+    public ServerConfig {
+        host = Check.orDefault(host, "0.0.0.0");
+        port = Check.orDefault(port, 8080);
+        maxBodyBytes = Check.orDefault(maxBodyBytes, 1_048_576L);
+        drainTimeoutMs = Check.orDefault(drainTimeoutMs, 30_000L);
+        if (port < 0 || port > 65535) {
+            throw new InvalidValueException("port", "must be between 0 and 65535, got " + port);
+        }
+        Check.positive("max_body_bytes", maxBodyBytes);
+        Check.atLeast("drain_timeout_ms", 0, drainTimeoutMs);
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(null, null, null, null);
+    }
+}
