@@ -1,0 +1,365 @@
+package io.switchboard.ingress.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.Pipeline;
+import io.switchboard.admission.EnvelopeParser;
+import io.switchboard.admission.InvalidEnvelope;
+import io.switchboard.classify.Classification;
+import io.switchboard.classify.MatchedRule;
+import io.switchboard.deliver.DeliveryResult;
+import io.switchboard.ingress.Readiness;
+import io.switchboard.message.Ids;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** Serves the public HTTP API; every answer is JSON, every error problem+json. */
+final class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final String JSON_TYPE = "application/json";
+
+    private final Pipeline pipeline;
+    private final EnvelopeParser parser;
+    private final Readiness readiness;
+    private final long maxBodyBytes;
+    private final ExecutorService executor;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
+    private volatile boolean draining;
+
+    ApiHandler(Pipeline pipeline, EnvelopeParser parser, Readiness readiness, long maxBodyBytes, ExecutorService executor) {
+        super(InvocationType.NON_BLOCKING);
+        this.pipeline = pipeline;
+        this.parser = parser;
+        this.readiness = readiness;
+        this.maxBodyBytes = maxBodyBytes;
+        this.executor = executor;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        idleLock.lock();
+        try {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String supplied = request.getHeaders().get("X-Request-ID");
+        String requestId = Ids.isAcceptableRequestId(supplied) ? supplied : Ids.newId(System.currentTimeMillis());
+        response.getHeaders().put("X-Request-ID", requestId);
+        inFlight.incrementAndGet();
+        var exchange = new Exchange(request, response, callback, requestId);
+        try {
+            executor.execute(() -> serve(exchange));
+        } catch (RejectedExecutionException e) {
+            exchange.problem(Problem.of(503, "unavailable", "Service Unavailable", "the engine is stopping"));
+        }
+        return true;
+    }
+
+    private void serve(Exchange x) {
+        try {
+            String path = x.request.getHttpURI().getPath();
+            String method = x.request.getMethod();
+            switch (path) {
+                case "/health" -> only(x, method, "GET", () -> x.json(200, Map.of("status", "ok")));
+                case "/ready" -> only(x, method, "GET", () -> ready(x));
+                case "/v1/route" -> only(x, method, "POST", () -> route(x));
+                case "/v1/classify" -> only(x, method, "POST", () -> classify(x));
+                default -> x.problem(Problem.of(404, "not-found", "Not Found", "no such endpoint: " + path));
+            }
+        } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.error("request {} failed unexpectedly", x.requestId, t);
+            x.problem(Problem.of(500, "internal", "Internal Server Error",
+                    "an unexpected error occurred; the request id identifies it in the logs"));
+        }
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static void only(Exchange x, String method, String allowed, Action action) throws Exception {
+        if (method.equals(allowed) || (allowed.equals("GET") && method.equals("HEAD"))) {
+            action.run();
+        } else {
+            x.response.getHeaders().put(HttpHeader.ALLOW, allowed);
+            x.problem(Problem.of(405, "method-not-allowed", "Method Not Allowed", method + " is not allowed here; use " + allowed));
+        }
+    }
+
+    private void ready(Exchange x) {
+        Readiness.Report r = readiness.check();
+        boolean ok = r.ready() && !draining;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", draining ? "draining" : r.status());
+        body.put("ready", ok);
+        if (!r.reasons().isEmpty() || draining) {
+            body.put("reasons", draining ? List.of("the engine is draining for shutdown") : r.reasons());
+        }
+        x.json(ok ? 200 : 503, body);
+    }
+
+    private void classify(Exchange x) throws IOException {
+        var envelope = readEnvelope(x);
+        if (envelope == null) {
+            return;
+        }
+        Pipeline.Decision d = pipeline.decide(envelope);
+        Classification c = d.classification();
+        x.response.getHeaders().put("X-Switchboard-Class", c.className());
+        x.response.getHeaders().put("X-Switchboard-Pool", d.route().pool());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("class", c.className());
+        body.put("priority", c.priority().name());
+        body.put("pool", d.route().pool());
+        if (d.route().fallback() != null) {
+            body.put("fallback", d.route().fallback());
+        }
+        body.put("source", c.source().name().toLowerCase(Locale.ROOT));
+        body.put("matched_rules", c.matched().stream().map(ApiHandler::rule).toList());
+        x.json(200, body);
+    }
+
+    private static Map<String, Object> rule(MatchedRule r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rule", r.rule());
+        m.put("class", r.className());
+        m.put("score", r.score());
+        m.put("matched", r.matched());
+        return m;
+    }
+
+    private void route(Exchange x) throws IOException, InterruptedException {
+        if (draining) {
+            x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            x.problem(Problem.of(503, "draining", "Service Unavailable", "the engine is shutting down; retry on another instance"));
+            return;
+        }
+        var envelope = readEnvelope(x);
+        if (envelope == null) {
+            return;
+        }
+        Pipeline.Routed routed = pipeline.route(envelope, x.requestId);
+        var headers = x.response.getHeaders();
+        headers.put("X-Switchboard-Class", routed.message().className());
+        switch (routed.result()) {
+            case DeliveryResult.Success s -> {
+                headers.put("X-Switchboard-Pool", s.pool());
+                headers.put("X-Switchboard-Worker", s.worker());
+                x.raw(200, JSON_TYPE, successBody(routed, s));
+            }
+            case DeliveryResult.Failure f -> {
+                headers.put("X-Switchboard-Pool", f.pool());
+                if (f.worker() != null) {
+                    headers.put("X-Switchboard-Worker", f.worker());
+                }
+                x.problem(DeliveryProblems.of(routed.message(), f, headers));
+            }
+        }
+    }
+
+    private static byte[] successBody(Pipeline.Routed routed, DeliveryResult.Success s) {
+        var out = new ByteArrayOutputStream(160 + s.body().length);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", routed.message().id());
+            g.writeStringField("class", routed.message().className());
+            g.writeStringField("priority", routed.message().priority().name());
+            g.writeStringField("pool", s.pool());
+            g.writeStringField("worker", s.worker());
+            g.writeNumberField("attempts", s.attempts());
+            g.writeFieldName("result");
+            g.writeRaw(':');
+            g.flush();
+            // The worker's JSON passes through byte for byte: it was validated, never re-serialised.
+            out.write(s.body());
+            out.write('}');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads and parses the body, answering the problem itself when it is refused; null then. */
+    private io.switchboard.message.Envelope readEnvelope(Exchange x) throws IOException {
+        String type = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (!isJson(type)) {
+            x.problem(Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "send the envelope as application/json (UTF-8)" + (type == null ? "; no Content-Type was given"
+                            : ", not " + type)));
+            return null;
+        }
+        long declared = x.request.getLength();
+        if (declared > maxBodyBytes) {
+            x.problem(tooLarge());
+            return null;
+        }
+        byte[] body = readLimited(Request.asInputStream(x.request), maxBodyBytes);
+        if (body == null) {
+            x.problem(tooLarge());
+            return null;
+        }
+        return switch (parser.parse(body)) {
+            case EnvelopeParser.Result.Valid v -> v.envelope();
+            case EnvelopeParser.Result.Invalid i -> {
+                x.problem(invalid(i.problem()));
+                yield null;
+            }
+        };
+    }
+
+    private Problem tooLarge() {
+        return Problem.of(413, "body-too-large", "Content Too Large",
+                "the request body exceeds server.max_body_bytes (" + maxBodyBytes + " bytes)");
+    }
+
+    private static Problem invalid(InvalidEnvelope e) {
+        Problem p = e.status() == 400
+                ? Problem.of(400, "malformed-body", "Malformed Request Body", e.detail())
+                : Problem.of(422, "invalid-envelope", "Invalid Envelope", e.detail());
+        if (!e.errors().isEmpty()) {
+            p = p.with("errors", e.errors().stream()
+                    .map(f -> Map.of("field", f.field(), "reason", f.reason())).toList());
+        }
+        return p;
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+        String media = parts[0].trim();
+        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (p.startsWith("charset=")) {
+                String cs = p.substring(8).replace("\"", "").trim();
+                if (!cs.equals("utf-8") && !cs.equals("utf8")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Reads at most {@code limit} bytes; null when there are more. */
+    private static byte[] readLimited(InputStream in, long limit) throws IOException {
+        var out = new ByteArrayOutputStream((int) Math.min(limit, 8192));
+        byte[] buf = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** One request/response pair; answers exactly once and settles the in-flight count. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String requestId;
+        private boolean answered;
+
+        Exchange(Request request, Response response, Callback callback, String requestId) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.requestId = requestId;
+        }
+
+        void json(int status, Object body) {
+            try {
+                raw(status, JSON_TYPE, new ObjectMapper().writeValueAsBytes(body));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void problem(Problem p) {
+            raw(p.status(), Problem.CONTENT_TYPE, p.toJson(request.getHttpURI().getPath(), requestId));
+        }
+
+        void raw(int status, String contentType, byte[] body) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            boolean head = HttpMethod.HEAD.is(request.getMethod());
+            response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), Callback.from(this::done, t -> done()));
+        }
+
+        private void done() {
+            callback.succeeded();
+            if (inFlight.decrementAndGet() == 0) {
+                idleLock.lock();
+                try {
+                    idle.signalAll();
+                } finally {
+                    idleLock.unlock();
+                }
+            }
+        }
+    }
+}
