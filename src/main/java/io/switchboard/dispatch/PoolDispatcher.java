@@ -1,6 +1,8 @@
 package io.switchboard.dispatch;
 
 import io.switchboard.message.Message;
+import io.switchboard.queue.Handle;
+import io.switchboard.queue.Offer;
 import io.switchboard.queue.PendingQueue;
 import io.switchboard.time.Ticker;
 
@@ -109,13 +111,13 @@ public final class PoolDispatcher implements AutoCloseable {
                 return refusedAtDeadline();
             }
             waiter = new Waiter(message, context);
-            switch (queue.offer(waiter, message.priority(), message.deadlineNanos())) {
-                case PendingQueue.Offer.Admitted<Waiter> a -> waiter.handle = a.handle();
-                case PendingQueue.Offer.AdmittedEvicting<Waiter> a -> {
+            switch (queue.offer(waiter, message.priority(), message.deadlineNanos(), this::expire)) {
+                case Offer.Admitted<Waiter> a -> waiter.handle = a.handle();
+                case Offer.AdmittedEvicting<Waiter> a -> {
                     waiter.handle = a.handle();
                     finish(a.evicted(), new Acquisition.Refused(Acquisition.Reason.OVERLOAD));
                 }
-                case PendingQueue.Offer.Rejected<Waiter> r -> {
+                case Offer.Rejected<Waiter> r -> {
                     waiting.decrementAndGet();
                     return new Acquisition.Refused(Acquisition.Reason.OVERLOAD);
                 }
@@ -236,10 +238,7 @@ public final class PoolDispatcher implements AutoCloseable {
         closed = true;
         lock.lock();
         try {
-            Waiter w;
-            while ((w = queue.poll(this::expire)) != null) {
-                finish(w, new Acquisition.Refused(Acquisition.Reason.SHUTDOWN));
-            }
+            queue.drain(w -> finish(w, new Acquisition.Refused(Acquisition.Reason.SHUTDOWN)));
         } finally {
             lock.unlock();
         }
@@ -250,7 +249,7 @@ public final class PoolDispatcher implements AutoCloseable {
         final Message message;
         final SelectionContext context;
         final CompletableFuture<Acquisition> result = new CompletableFuture<>();
-        PendingQueue.Handle handle;
+        Handle<Waiter> handle;
 
         Waiter(Message message, SelectionContext context) {
             this.message = message;

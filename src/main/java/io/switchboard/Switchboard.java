@@ -1,0 +1,223 @@
+package io.switchboard;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.switchboard.admission.EnvelopeParser;
+import io.switchboard.classify.Classifier;
+import io.switchboard.config.CircuitBreakerSettings;
+import io.switchboard.config.PoolConfig;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.WorkerConfig;
+import io.switchboard.deliver.Backoff;
+import io.switchboard.deliver.DeliveryChain;
+import io.switchboard.deliver.DeliveryObserver;
+import io.switchboard.deliver.RetryBudget;
+import io.switchboard.deliver.WorkerTransport;
+import io.switchboard.deliver.http.HttpWorkerTransport;
+import io.switchboard.dispatch.PoolDispatcher;
+import io.switchboard.dispatch.Worker;
+import io.switchboard.dispatch.WorkerSelector;
+import io.switchboard.ingress.Readiness;
+import io.switchboard.ingress.http.HttpIngress;
+import io.switchboard.route.RoutingTable;
+import io.switchboard.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The engine assembled from a configuration: the one place where stages and adapters are wired together, and the
+ * owner of the lifecycle (start, drain, stop).
+ */
+public final class Switchboard implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
+    /** How often waiting messages are re-examined for expiry and for circuits that may now admit probes. */
+    private static final long TICK_MILLIS = 50;
+
+    private enum State { CREATED, RUNNING, DRAINING, STOPPED }
+
+    private final SwitchboardConfig config;
+    private final Map<String, PoolDispatcher> pools;
+    private final WorkerTransport transport;
+    private final Pipeline pipeline;
+    private final HttpIngress ingress;
+    private final ScheduledExecutorService ticks;
+    private volatile State state = State.CREATED;
+
+    private Switchboard(SwitchboardConfig config, Ticker ticker, RandomGenerator random,
+                        Function<List<Worker>, WorkerTransport> transportFactory) {
+        this.config = config;
+        Classifier classifier = Classifier.compile(config.classes(), config.defaultClass());
+        RoutingTable routes = RoutingTable.of(config.routes(), config.defaultClass());
+
+        Map<String, PoolDispatcher> dispatchers = new LinkedHashMap<>();
+        Map<String, String> hashKeys = new LinkedHashMap<>();
+        List<Worker> allWorkers = new ArrayList<>();
+        for (var entry : config.pools().entrySet()) {
+            String poolName = entry.getKey();
+            PoolConfig pool = entry.getValue();
+            List<Worker> workers = new ArrayList<>();
+            for (WorkerConfig wc : pool.workers()) {
+                workers.add(worker(poolName, wc, config.circuitBreaker(), ticker));
+            }
+            allWorkers.addAll(workers);
+            WorkerSelector selector = WorkerSelector.forStrategy(pool.strategy(), List.copyOf(workers), random);
+            dispatchers.put(poolName, new PoolDispatcher(poolName, selector, config.queue().capacity(),
+                    TimeUnit.MILLISECONDS.toNanos(config.queue().agingMs()), ticker));
+            if (pool.hashKey() != null) {
+                hashKeys.put(poolName, pool.hashKey());
+            }
+        }
+        this.pools = Map.copyOf(dispatchers);
+        this.transport = transportFactory.apply(List.copyOf(allWorkers));
+        var delivery = config.delivery();
+        DeliveryChain chain = new DeliveryChain(pools, hashKeys, transport, new RetryBudget(delivery.retryBudget(), ticker),
+                new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
+                random, DeliveryObserver.NONE);
+        this.pipeline = new Pipeline(classifier, routes, chain, ticker, config.queue().defaultTtlMs());
+        this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness);
+        this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
+    }
+
+    /** Builds the engine with the system clock, real randomness and HTTP workers. Nothing listens until {@link #start()}. */
+    public static Switchboard create(SwitchboardConfig config) {
+        return create(config, Ticker.system(), java.util.concurrent.ThreadLocalRandom.current());
+    }
+
+    public static Switchboard create(SwitchboardConfig config, Ticker ticker, RandomGenerator random) {
+        return new Switchboard(config, ticker, random,
+                workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs()))));
+    }
+
+    private static Worker worker(String pool, WorkerConfig wc, CircuitBreakerSettings cb, Ticker ticker) {
+        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(cb.windowSize())
+                .minimumNumberOfCalls(cb.minimumCalls())
+                .failureRateThreshold(cb.failureRateThreshold().floatValue())
+                .waitDurationInOpenState(Duration.ofMillis(cb.openMs()))
+                .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(ticker.asClock())
+                .build();
+        CircuitBreaker breaker = CircuitBreaker.of(wc.id(), breakerConfig);
+        breaker.getEventPublisher().onStateTransition(e -> LOG.atWarn()
+                .addKeyValue("event", "circuit_state_changed")
+                .addKeyValue("pool", pool)
+                .addKeyValue("worker", wc.id())
+                .addKeyValue("from", e.getStateTransition().getFromState().name().toLowerCase())
+                .addKeyValue("to", e.getStateTransition().getToState().name().toLowerCase())
+                .log("circuit {} for worker {}", e.getStateTransition().getToState().name().toLowerCase(), wc.id()));
+        return new Worker(wc.id(), pool, wc.uri(), wc.weight(), wc.maxConcurrency(), breaker, ticker,
+                TimeUnit.MILLISECONDS.toNanos(cb.openMs()));
+    }
+
+    /** Starts listening. */
+    public synchronized Switchboard start() throws Exception {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("already started");
+        }
+        ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ingress.start();
+        state = State.RUNNING;
+        LOG.atInfo().addKeyValue("event", "engine_started").addKeyValue("port", ingress.port())
+                .addKeyValue("pools", pools.keySet()).log("switchboard ready on port {}", ingress.port());
+        return this;
+    }
+
+    private void tick() {
+        for (PoolDispatcher p : pools.values()) {
+            try {
+                p.purgeExpired();
+                p.onCapacity();
+            } catch (RuntimeException e) {
+                LOG.warn("periodic queue check failed for pool {}", p.name(), e);
+            }
+        }
+    }
+
+    public int port() {
+        return ingress.port();
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public Map<String, PoolDispatcher> pools() {
+        return pools;
+    }
+
+    public SwitchboardConfig config() {
+        return config;
+    }
+
+    /** Ready when running and every required pool has a worker whose circuit admits calls. */
+    public Readiness.Report readiness() {
+        return switch (state) {
+            case CREATED -> new Readiness.Report(false, "starting", List.of("the engine is starting"));
+            case DRAINING, STOPPED -> new Readiness.Report(false, "draining", List.of("the engine is shutting down"));
+            case RUNNING -> {
+                List<String> reasons = new ArrayList<>();
+                for (var e : pools.entrySet()) {
+                    if (config.pools().get(e.getKey()).required() && !e.getValue().hasHealthyWorker()) {
+                        reasons.add("pool '" + e.getKey() + "' has no usable worker (every circuit is open)");
+                    }
+                }
+                yield reasons.isEmpty() ? new Readiness.Report(true, "ready", List.of())
+                        : new Readiness.Report(false, "degraded", reasons);
+            }
+        };
+    }
+
+    /**
+     * Graceful shutdown: readiness turns 503 and new requests are refused at once, in-flight ones may finish within
+     * {@code server.drain_timeout_ms}, then waiting messages are refused and everything stops.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.STOPPED || state == State.DRAINING) {
+                return;
+            }
+            state = State.DRAINING;
+        }
+        long started = System.nanoTime();
+        Duration drain = Duration.ofMillis(config.server().drainTimeoutMs());
+        LOG.atInfo().addKeyValue("event", "drain_started").addKeyValue("in_flight", ingress.inFlight())
+                .addKeyValue("drain_timeout_ms", drain.toMillis()).log("draining");
+        ingress.startDraining();
+        boolean drained;
+        try {
+            drained = ingress.awaitDrained(drain);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        LOG.atInfo().addKeyValue("event", drained ? "drain_completed" : "drain_timed_out")
+                .addKeyValue("in_flight", ingress.inFlight())
+                .addKeyValue("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                .log(drained ? "drained" : "drain timed out; refusing what is left");
+        pools.values().forEach(PoolDispatcher::close);
+        ticks.shutdownNow();
+        try {
+            ingress.close();
+        } catch (Exception e) {
+            LOG.warn("listener did not stop cleanly", e);
+        }
+        transport.close();
+        state = State.STOPPED;
+        LOG.atInfo().addKeyValue("event", "engine_stopped").log("stopped");
+    }
+}

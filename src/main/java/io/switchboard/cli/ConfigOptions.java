@@ -1,0 +1,24 @@
+package io.switchboard.cli;
+
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The options every command that reads a config shares. */
+final class ConfigOptions {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "YAML configuration file. Any key can be overridden with SWITCHBOARD_<KEY_PATH> variables.")
+    Path file;
+
+    @Option(names = {"-p", "--profile"}, paramLabel = "NAME",
+            description = "Layer <config dir>/NAME.yaml over the base file (e.g. production).")
+    String profile;
+
+    SwitchboardConfig load() {
+        return ConfigLoader.load(file, Optional.ofNullable(profile), System.getenv());
+    }
+}

@@ -1,0 +1,37 @@
+package io.switchboard.cli;
+
+import io.switchboard.Switchboard;
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.SwitchboardConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+/** {@code switchboard serve}: runs the engine against real workers until SIGTERM/SIGINT, then drains. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the engine with the given configuration.",
+                "SIGTERM or Ctrl-C: /ready turns 503 at once, new requests get 503, in-flight ones finish within",
+                "server.drain_timeout_ms, then the process exits 0."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        SwitchboardConfig config;
+        try {
+            config = options.load();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.err.println("switchboard: refusing to start with an invalid configuration.");
+            return 1;
+        }
+        try (Switchboard engine = Switchboard.create(config)) {
+            engine.start();
+            Shutdown.awaitSignal();
+        }
+        return 0;
+    }
+}
