@@ -108,7 +108,7 @@ class ConsistentHashSelectorTest {
         home.breaker().transitionToOpenState();
         assertThat(selector.select(key("k"))).isNotSameAs(home);
 
-        fixture.ticker.advance(WorkerFixture.OPEN_NANOS);
+        fixture.ticker.advanceNanos(WorkerFixture.OPEN_NANOS);
 
         assertThat(selector.select(key("k"))).isSameAs(home);
     }

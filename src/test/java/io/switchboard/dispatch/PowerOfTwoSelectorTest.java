@@ -1,5 +1,6 @@
 package io.switchboard.dispatch;
 
+import io.switchboard.testing.FakeTicker;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ class PowerOfTwoSelectorTest {
     private static final long SLOW_NANOS = 10 * FAST_NANOS;
     private static final int REQUESTS = 10_000;
 
-    private final WorkerFixture fixture = new WorkerFixture(new FakeTicker(Long.MAX_VALUE - 1_000_000_000L));
+    private final WorkerFixture fixture = new WorkerFixture(FakeTicker.startingAt(Long.MAX_VALUE - 1_000_000_000L));
 
     /** A request in service on a worker until {@code doneAt} on the simulated clock. */
     private record Completion(long doneAt, Worker worker, long latency) { }
@@ -53,18 +54,19 @@ class PowerOfTwoSelectorTest {
         SplittableRandom arrivals = new SplittableRandom(7);
         PriorityQueue<Completion> inService = new PriorityQueue<>((a, b) -> Long.compare(a.doneAt(), b.doneAt()));
         FakeTicker clock = fixture.ticker;
+        long start = clock.nanoTime();
         // One arrival per 4 ms on average against 10 ms service: a few requests overlap, so in-flight counts matter.
         long meanGap = TimeUnit.MILLISECONDS.toNanos(4);
         int slowPicks = 0;
         for (int i = 0; i < REQUESTS; i++) {
-            long arrival = clock.elapsed() + (long) (-Math.log(1 - arrivals.nextDouble()) * meanGap);
+            long arrival = (clock.nanoTime() - start) + (long) (-Math.log(1 - arrivals.nextDouble()) * meanGap);
             while (!inService.isEmpty() && inService.peek().doneAt() <= arrival) {
                 Completion done = inService.poll();
-                clock.advance(done.doneAt() - clock.elapsed());
+                clock.advanceNanos(done.doneAt() - (clock.nanoTime() - start));
                 done.worker().recordLatency(done.latency());
                 done.worker().release();
             }
-            clock.advance(arrival - clock.elapsed());
+            clock.advanceNanos(arrival - (clock.nanoTime() - start));
             Worker picked = selector.select(SelectionContext.none());
             assertThat(picked).as("pick for request %d", i).isNotNull();
             assertThat(picked.tryAcquire()).isTrue();

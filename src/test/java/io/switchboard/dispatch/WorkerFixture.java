@@ -1,5 +1,6 @@
 package io.switchboard.dispatch;
 
+import io.switchboard.testing.FakeTicker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
@@ -22,7 +23,7 @@ final class WorkerFixture {
     }
 
     WorkerFixture() {
-        this(new FakeTicker());
+        this(FakeTicker.create());
     }
 
     Worker worker(String id) {

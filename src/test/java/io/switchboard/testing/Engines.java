@@ -1,0 +1,51 @@
+package io.switchboard.testing;
+
+import io.switchboard.Switchboard;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.time.Ticker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Builds engines for tests from YAML text, with {@code {{id}}} placeholders replaced by test workers' URLs. */
+public final class Engines {
+
+    private Engines() {
+    }
+
+    /** Loads {@code yaml} (placeholders filled from {@code workers}) through the real config loader. */
+    public static SwitchboardConfig config(Path dir, String yaml, TestWorker... workers) {
+        String text = yaml;
+        for (TestWorker w : workers) {
+            text = text.replace("{{" + w.id() + "}}", w.url().toString());
+        }
+        try {
+            Path file = Files.createTempFile(dir, "switchboard-", ".yaml");
+            Files.writeString(file, text);
+            return ConfigLoader.load(file, Optional.empty(), Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A started engine on an ephemeral port with the system clock. */
+    public static Switchboard start(Path dir, String yaml, TestWorker... workers) {
+        return start(Ticker.system(), dir, yaml, workers);
+    }
+
+    /** A started engine on an ephemeral port with the given clock. */
+    public static Switchboard start(Ticker ticker, Path dir, String yaml, TestWorker... workers) {
+        try {
+            return Switchboard.create(config(dir, yaml, workers), ticker, ThreadLocalRandom.current()).start();
+        } catch (Exception e) {
+            throw new IllegalStateException("engine did not start", e);
+        }
+    }
+
+}

@@ -1,0 +1,165 @@
+package io.switchboard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A real HTTP worker on an ephemeral loopback port whose answers a test scripts, recording what it received.
+ * Requests are served on virtual threads so a behaviour may block (e.g. on a latch) to hold a request in flight.
+ */
+public final class TestWorker implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the worker received. */
+    public record Received(JsonNode body, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+    }
+
+    /** What the worker answers. */
+    public record Reply(int status, String body, Map<String, String> headers) {
+        public static Reply ok(String json) {
+            return new Reply(200, json, Map.of());
+        }
+
+        public static Reply status(int status) {
+            return new Reply(status, "{\"error\":\"scripted " + status + "\"}", Map.of());
+        }
+    }
+
+    private final String id;
+    private final Server server;
+    private final ServerConnector connector;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile Function<Received, Reply> behaviour;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    private TestWorker(String id) {
+        this.id = id;
+        this.behaviour = r -> Reply.ok("{\"worker\":\"" + id + "\",\"echo\":" + r.body().path("content") + "}");
+        QueuedThreadPool threads = new QueuedThreadPool(16);
+        threads.setName("test-worker-" + id);
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(threads);
+        connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                serve(request, response, callback);
+                return true;
+            }
+        });
+    }
+
+    /** Starts a worker that answers 200 with {@code {"worker": id, "echo": content}}. */
+    public static TestWorker start(String id) {
+        TestWorker w = new TestWorker(id);
+        try {
+            w.server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return w;
+    }
+
+    private void serve(Request request, Response response, Callback callback) throws IOException, InterruptedException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            String text = new String(Request.asInputStream(request).readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new java.util.HashMap<>();
+            request.getHeaders().forEach(f -> headers.put(f.getLowerCaseName(), f.getValue()));
+            Received r = new Received(JSON.readTree(text), headers);
+            received.add(r);
+            gate.await(30, TimeUnit.SECONDS);
+            Reply reply = behaviour.apply(r);
+            response.setStatus(reply.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+            response.write(true, ByteBuffer.wrap(reply.body().getBytes(StandardCharsets.UTF_8)), callback);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/work");
+    }
+
+    /** Replaces how the worker answers from now on. */
+    public TestWorker answer(Function<Received, Reply> behaviour) {
+        this.behaviour = behaviour;
+        return this;
+    }
+
+    /** Makes every request wait until {@link #open()}; returns this for chaining. */
+    public TestWorker hold() {
+        gate = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Releases held requests and stops holding new ones. */
+    public void open() {
+        gate.countDown();
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public int count() {
+        return received.size();
+    }
+
+    /** Requests being answered right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    /** Stops listening: later connections are refused, like a crashed worker. */
+    @Override
+    public void close() {
+        open();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
