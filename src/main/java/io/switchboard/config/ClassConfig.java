@@ -31,6 +31,10 @@ public record ClassConfig(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         score = Check.orDefault(score, 1);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        if (!patterns.isEmpty() || !keywords.isEmpty() || !metadata.isEmpty()) {
+            // The inline matchers form a rule; building it here reports a bad pattern at load time, under this class.
+            new RuleConfig(name, patterns, keywords, metadata, score);
+        }
     }
 
     /** Every rule of this class in declaration order: the inline one first (when present), then {@code rules}. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * One classification rule. It matches when any of its patterns or keywords is found in the text (or it has none)
@@ -30,10 +32,28 @@ public record RuleConfig(
         if (patterns.isEmpty() && keywords.isEmpty() && metadata.isEmpty()) {
             throw new InvalidValueException("patterns", "a rule needs at least one of patterns, keywords or metadata");
         }
+        for (int i = 0; i < patterns.size(); i++) {
+            if (patterns.get(i).isEmpty()) {
+                throw new InvalidValueException("patterns[" + i + "]", "must not be empty (it would match every message)");
+            }
+            checkRegex("patterns[" + i + "]", patterns.get(i));
+        }
+        for (Map.Entry<String, String> matcher : metadata.entrySet()) {
+            checkRegex("metadata." + matcher.getKey(), matcher.getValue());
+        }
         for (int i = 0; i < keywords.size(); i++) {
             if (keywords.get(i) == null || keywords.get(i).isBlank()) {
                 throw new InvalidValueException("keywords[" + i + "]", "must not be empty");
             }
+        }
+    }
+
+    private static void checkRegex(String key, String regex) {
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new InvalidValueException(key, "'" + regex + "' is not a valid regular expression: "
+                    + e.getDescription() + " near index " + e.getIndex());
         }
     }
 }

@@ -1,0 +1,81 @@
+package io.switchboard.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a configuration as the compact text that {@code switchboard check} prints: what the engine would build. */
+public final class ConfigSummary {
+
+    private ConfigSummary() {
+    }
+
+    public static String render(SwitchboardConfig config) {
+        StringBuilder out = new StringBuilder();
+        ServerConfig server = config.server();
+        line(out, 0, "server    %s:%d  max body %d bytes, drain %d ms", server.host(), server.port(),
+                server.maxBodyBytes(), server.drainTimeoutMs());
+
+        line(out, 0, "classes   (default: %s)", config.defaultClass());
+        int nameWidth = width(config.classes().stream().map(ClassConfig::name).toList());
+        for (ClassConfig c : config.classes()) {
+            List<RuleConfig> rules = c.allRules();
+            int topScore = rules.stream().mapToInt(RuleConfig::score).max().orElse(0);
+            line(out, 1, "%-" + nameWidth + "s  %-8s %s%s", c.name(), c.priority(), plural(rules.size(), "rule"),
+                    rules.isEmpty() ? "" : ", top score " + topScore);
+        }
+
+        line(out, 0, "pools");
+        for (Map.Entry<String, PoolConfig> pool : config.pools().entrySet()) {
+            PoolConfig p = pool.getValue();
+            line(out, 1, "%s  %s%s, %s%s", pool.getKey(), p.strategy(),
+                    p.hashKey() == null ? "" : " by metadata '" + p.hashKey() + "'",
+                    plural(p.workers().size(), "worker"), p.required() ? "" : ", optional for readiness");
+            int idWidth = width(p.workers().stream().map(WorkerConfig::id).toList());
+            int urlWidth = width(p.workers().stream().map(WorkerConfig::url).toList());
+            for (WorkerConfig w : p.workers()) {
+                line(out, 2, "%-" + idWidth + "s  %-" + urlWidth + "s  weight %d  max_concurrency %d", w.id(), w.url(),
+                        w.weight(), w.maxConcurrency());
+            }
+        }
+
+        line(out, 0, "routes");
+        int classWidth = width(config.routes().stream().map(RouteConfig::className).toList());
+        for (RouteConfig r : config.routes()) {
+            line(out, 1, "%-" + classWidth + "s -> %s%s", r.className(), r.pool(),
+                    r.fallback() == null ? "" : " (fallback " + r.fallback() + ")");
+        }
+
+        DeliveryConfig d = config.delivery();
+        line(out, 0, "delivery  timeout %d ms, %s, backoff %d..%d ms x%s, retry budget %s%% (min %d/s)",
+                d.timeoutMs(), plural(d.maxAttempts(), "attempt"), d.backoff().initialMs(), d.backoff().maxMs(),
+                number(d.backoff().multiplier()), number(Math.round(d.retryBudget().ratio() * 1000) / 10.0), d.retryBudget().minPerSecond());
+        CircuitBreakerSettings cb = config.circuitBreaker();
+        line(out, 0, "breaker   opens at %s%% failures of the last %d calls (after %d), open %d ms, %s half-open",
+                number(cb.failureRateThreshold()), cb.windowSize(), cb.minimumCalls(), cb.openMs(),
+                plural(cb.halfOpenCalls(), "probe"));
+        QueueConfig q = config.queue();
+        line(out, 0, "queue     %d per pool, default ttl %d ms, aging %d ms", q.capacity(), q.defaultTtlMs(), q.agingMs());
+        StoreConfig s = config.store();
+        line(out, 0, "store     %s %s", s.type(), "redis".equals(s.type()) ? s.url() : s.path());
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, int indent, String format, Object... args) {
+        out.append("  ".repeat(indent)).append(String.format(Locale.ROOT, format, args).stripTrailing())
+                .append('\n');
+    }
+
+    private static int width(List<String> values) {
+        return Math.max(1, values.stream().mapToInt(String::length).max().orElse(1));
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    /** 2.0 as "2", 12.5 as "12.5". */
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -1,0 +1,334 @@
+package io.switchboard.config;
+
+import io.switchboard.message.Priority;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ConfigLoaderTest {
+
+    static final String BASE = """
+            classes:
+              - {name: strategic, priority: HIGH, patterns: ['(?i)plan']}
+              - {name: tactical, patterns: ['(?i)next']}
+            default_class: tactical
+            pools:
+              strong: {strategy: least-loaded, workers: [{id: opus-1, url: "http://127.0.0.1:9101/work"}]}
+              fast:
+                workers:
+                  - {id: sonnet-1, url: "http://127.0.0.1:9201/work"}
+                  - {id: sonnet-2, url: "http://127.0.0.1:9202/work"}
+            routes:
+              - {class: strategic, pool: strong, fallback: fast}
+              - {class: tactical, pool: fast}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundledDevelopmentConfigBuildsTheDemoFleet() {
+        SwitchboardConfig config = ConfigLoader.load(Path.of("config", "development.yaml"), Optional.empty(), Map.of());
+
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.defaultClass()).isEqualTo("tactical");
+        assertThat(config.classes()).extracting(ClassConfig::name).containsExactly("strategic", "tactical");
+        assertThat(config.classes().getFirst().priority()).isEqualTo(Priority.HIGH);
+        assertThat(config.pools()).containsOnlyKeys("strong", "fast");
+        assertThat(config.pools().get("strong").strategy()).isEqualTo("least-loaded");
+        assertThat(config.pools().get("strong").workers()).extracting(WorkerConfig::id).containsExactly("opus-1");
+        assertThat(config.pools().get("strong").workers().getFirst().maxConcurrency()).isEqualTo(4);
+        assertThat(config.pools().get("fast").workers()).extracting(WorkerConfig::url).containsExactly(
+                "http://127.0.0.1:9201/work", "http://127.0.0.1:9202/work",
+                "http://127.0.0.1:9203/work", "http://127.0.0.1:9204/work");
+        assertThat(config.routeFor("strategic")).isEqualTo(new RouteConfig("strategic", "strong", "fast"));
+        assertThat(config.routeFor("tactical")).isEqualTo(new RouteConfig("tactical", "fast", null));
+        assertThat(config.delivery().timeoutMs()).isEqualTo(10_000L);
+        assertThat(config.circuitBreaker().openMs()).isEqualTo(5_000L);
+        assertThat(config.store().path()).isEqualTo("./data");
+    }
+
+    @Test
+    void productionProfileOverridesOnlyTheKeysItLists() {
+        SwitchboardConfig config = ConfigLoader.load(Path.of("config", "development.yaml"),
+                Optional.of("production"), Map.of());
+
+        assertThat(config.server().drainTimeoutMs()).isEqualTo(30_000L);
+        assertThat(config.server().maxBodyBytes()).isEqualTo(1_048_576L);
+        assertThat(config.circuitBreaker().openMs()).isEqualTo(30_000L);
+        assertThat(config.circuitBreaker().failureRateThreshold()).isEqualTo(50.0);
+        assertThat(config.queue().capacity()).isEqualTo(50_000);
+        assertThat(config.queue().agingMs()).isEqualTo(2_000L);
+        assertThat(config.pools().get("fast").workers()).hasSize(4);
+    }
+
+    @Test
+    void profileReplacesListsWholeAndMergesMaps() {
+        Path base = write("switchboard.yaml", BASE + "server: {port: 8080, host: 127.0.0.1}\n");
+        write("staging.yaml", """
+                server: {port: 9000}
+                pools:
+                  fast:
+                    workers: [{id: sonnet-9, url: "http://10.0.0.9/work"}]
+                """);
+
+        SwitchboardConfig config = ConfigLoader.load(base, Optional.of("staging"), Map.of());
+
+        assertThat(config.server().port()).isEqualTo(9000);
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.pools().get("fast").workers()).extracting(WorkerConfig::id).containsExactly("sonnet-9");
+        assertThat(config.pools().get("strong").workers()).extracting(WorkerConfig::id).containsExactly("opus-1");
+    }
+
+    @Test
+    void missingProfileFileIsNamed() {
+        Path base = write("switchboard.yaml", BASE);
+
+        assertThatThrownBy(() -> ConfigLoader.load(base, Optional.of("staging"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(dir.resolve("staging.yaml").toString())
+                .hasMessageContaining("profile 'staging' not found");
+    }
+
+    @Test
+    void problemInProfileValueNamesTheProfileFile() {
+        Path base = write("switchboard.yaml", BASE);
+        Path profile = write("staging.yaml", "server: {port: 70000}\n");
+
+        List<ConfigProblem> problems = problems(base, Optional.of("staging"), Map.of());
+
+        assertThat(problems).containsExactly(new ConfigProblem(profile.toString(), "server.port",
+                "must be between 0 and 65535, got 70000"));
+    }
+
+    @Test
+    void environmentOverridesNestedKeysWhoseNamesContainUnderscores() {
+        Path base = write("switchboard.yaml", BASE);
+
+        SwitchboardConfig config = ConfigLoader.load(base, Optional.empty(), Map.of(
+                "SWITCHBOARD_DELIVERY_TIMEOUT_MS", "5000",
+                "SWITCHBOARD_DELIVERY_BACKOFF_MAX_MS", "900",
+                "SWITCHBOARD_SERVER_PORT", "9090",
+                "SWITCHBOARD_DEFAULT_CLASS", "strategic"));
+
+        assertThat(config.delivery().timeoutMs()).isEqualTo(5_000L);
+        assertThat(config.delivery().backoff().maxMs()).isEqualTo(900L);
+        assertThat(config.server().port()).isEqualTo(9090);
+        assertThat(config.defaultClass()).isEqualTo("strategic");
+    }
+
+    @Test
+    void environmentOverridesAKeyInsideANamedPool() {
+        Path base = write("switchboard.yaml", BASE);
+
+        SwitchboardConfig config = ConfigLoader.load(base, Optional.empty(), Map.of(
+                "SWITCHBOARD_POOLS_FAST_STRATEGY", "least-loaded",
+                "SWITCHBOARD_POOLS_STRONG_REQUIRED", "false"));
+
+        assertThat(config.pools().get("fast").strategy()).isEqualTo("least-loaded");
+        assertThat(config.pools().get("strong").required()).isFalse();
+    }
+
+    @Test
+    void environmentOverridesAListElementByIndex() {
+        Path base = write("switchboard.yaml", BASE);
+
+        SwitchboardConfig config = ConfigLoader.load(base, Optional.empty(), Map.of(
+                "SWITCHBOARD_POOLS_FAST_WORKERS_1_URL", "http://10.0.0.2:9202/work",
+                "SWITCHBOARD_POOLS_FAST_WORKERS_1_MAX_CONCURRENCY", "32"));
+
+        WorkerConfig second = config.pools().get("fast").workers().get(1);
+        assertThat(second.url()).isEqualTo("http://10.0.0.2:9202/work");
+        assertThat(second.maxConcurrency()).isEqualTo(32);
+        assertThat(config.pools().get("fast").workers().getFirst().url()).isEqualTo("http://127.0.0.1:9201/work");
+    }
+
+    @Test
+    void environmentMayReplaceAListWithYamlFlowSyntax() {
+        Path base = write("switchboard.yaml", BASE);
+
+        SwitchboardConfig config = ConfigLoader.load(base, Optional.empty(), Map.of(
+                "SWITCHBOARD_POOLS_STRONG_WORKERS", "[{id: opus-2, url: 'http://10.0.0.1/work'}]"));
+
+        assertThat(config.pools().get("strong").workers()).extracting(WorkerConfig::id).containsExactly("opus-2");
+    }
+
+    @Test
+    void unknownEnvironmentVariableIsAnErrorWithAHint() {
+        Path base = write("switchboard.yaml", BASE);
+
+        List<ConfigProblem> problems = problems(base, Optional.empty(),
+                Map.of("SWITCHBOARD_DELIVERY_TIMOUT_MS", "5000", "PATH", "/usr/bin"));
+
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
+                "$SWITCHBOARD_DELIVERY_TIMOUT_MS: matches no configuration key"
+                        + " (did you mean 'SWITCHBOARD_DELIVERY_TIMEOUT_MS'?)");
+    }
+
+    @Test
+    void environmentCannotAddListElementsOrPools() {
+        Path base = write("switchboard.yaml", BASE);
+
+        List<ConfigProblem> problems = problems(base, Optional.empty(), Map.of(
+                "SWITCHBOARD_POOLS_FAST_WORKERS_2_URL", "http://10.0.0.3/work",
+                "SWITCHBOARD_POOLS_SLOW_STRATEGY", "round-robin"));
+
+        assertThat(problems).extracting(ConfigProblem::file).containsExactly(
+                "$SWITCHBOARD_POOLS_FAST_WORKERS_2_URL", "$SWITCHBOARD_POOLS_SLOW_STRATEGY");
+    }
+
+    @Test
+    void launcherVariablesAreNotMistakenForConfigKeys() {
+        Path base = write("switchboard.yaml", BASE);
+
+        SwitchboardConfig config = ConfigLoader.load(base, Optional.empty(), Map.of(
+                "SWITCHBOARD_LOG_LEVEL", "debug", "SWITCHBOARD_JAVA_OPTS", "-Xmx1g", "SWITCHBOARD_HOME", "/opt/sb"));
+
+        assertThat(config.pools()).containsOnlyKeys("strong", "fast");
+    }
+
+    @Test
+    void badEnvironmentValueNamesTheVariableAndTheKey() {
+        Path base = write("switchboard.yaml", BASE);
+
+        List<ConfigProblem> problems = problems(base, Optional.empty(), Map.of("SWITCHBOARD_SERVER_PORT", "eighty"));
+
+        assertThat(problems).extracting(ConfigProblem::toString)
+                .containsExactly("$SWITCHBOARD_SERVER_PORT:server.port: expected an integer, got 'eighty'");
+    }
+
+    @Test
+    void unknownKeyIsReportedWithTheClosestKnownKey() {
+        Path base = write("config.yaml", BASE + "delivery: {timout_ms: 5000}\n");
+
+        List<ConfigProblem> problems = problems(base, Optional.empty(), Map.of());
+
+        assertThat(problems).containsExactly(new ConfigProblem(base.toString(), "delivery.timout_ms",
+                "unknown key (did you mean 'timeout_ms'?)"));
+        assertThat(problems.getFirst().toString())
+                .endsWith("config.yaml:delivery.timout_ms: unknown key (did you mean 'timeout_ms'?)");
+    }
+
+    @Test
+    void wrongTypeNamesTheKeyAndTheExpectedType() {
+        Path base = write("switchboard.yaml", BASE + "server: {port: \"8080\"}\n");
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("server.port: expected an integer, got '8080'");
+    }
+
+    @Test
+    void aStringIsNotSilentlyTurnedIntoAList() {
+        Path base = write("switchboard.yaml", BASE.replace("patterns: ['(?i)next']", "patterns: '(?i)next'"));
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("classes[1].patterns: expected a list, got '(?i)next'");
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitiveAndMisspellingsGetAHint() {
+        Path lower = write("lower.yaml", BASE.replace("priority: HIGH", "priority: high"));
+        Path typo = write("typo.yaml", BASE.replace("priority: HIGH", "priority: HGIH"));
+
+        assertThat(ConfigLoader.load(lower, Optional.empty(), Map.of()).classes().getFirst().priority())
+                .isEqualTo(Priority.HIGH);
+        assertThat(problems(typo, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("classes[0].priority: expected one of CRITICAL, HIGH, NORMAL, LOW, got 'HGIH'"
+                        + " (did you mean 'HIGH'?)");
+    }
+
+    @Test
+    void invalidWorkerUrlIsReportedAtItsFullPath() {
+        Path base = write("switchboard.yaml", BASE.replace("http://127.0.0.1:9202/work", "127.0.0.1:9202"));
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath)
+                .containsExactly("pools.fast.workers[1].url");
+    }
+
+    @Test
+    void routeToUnknownPoolIsReportedAtTheRoute() {
+        Path base = write("switchboard.yaml", BASE.replace("{class: strategic, pool: strong,",
+                "{class: strategic, pool: strnog,"));
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("routes[0].pool: unknown pool 'strnog' (did you mean 'strong'?)");
+    }
+
+    @Test
+    void invalidPatternIsReportedUnderItsClass() {
+        Path base = write("switchboard.yaml", BASE.replace("'(?i)plan'", "'(?i)plan('"));
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath)
+                .containsExactly("classes[0].patterns[0]");
+    }
+
+    @Test
+    void independentProblemsAreReportedTogether() {
+        Path base = write("switchboard.yaml", BASE.replace("http://127.0.0.1:9101/work", "ftp://x/work")
+                + "server: {prot: 8080}\nqueue: {capacity: lots}\ndelivery: {max_attempts: 0}\n");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(base, Optional.empty(), Map.of()));
+
+        assertThat(e.problems()).extracting(ConfigProblem::keyPath).containsExactlyInAnyOrder(
+                "pools.strong.workers[0].url", "server.prot", "queue.capacity", "delivery.max_attempts");
+        assertThat(e.getMessage().lines()).hasSize(4);
+    }
+
+    @Test
+    void yamlSyntaxErrorIsReportedWithLineAndColumn() {
+        Path base = write("switchboard.yaml", "server:\n  port: 8080\n  host: [127.0.0.1\npools: {}\n");
+
+        List<ConfigProblem> problems = problems(base, Optional.empty(), Map.of());
+
+        assertThat(problems).hasSize(1);
+        assertThat(problems.getFirst().keyPath()).matches("4:\\d+");
+        assertThat(problems.getFirst().toString()).startsWith(base + ":4:");
+    }
+
+    @Test
+    void duplicateKeyIsAnError() {
+        Path base = write("switchboard.yaml", BASE + "server: {port: 1}\nserver: {port: 2}\n");
+
+        List<ConfigProblem> problems = problems(base, Optional.empty(), Map.of());
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.keyPath()).matches("\\d+:\\d+");
+            assertThat(p.reason()).contains("server");
+        });
+    }
+
+    @Test
+    void missingFileSaysSo() {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> ConfigLoader.load(missing, Optional.empty(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(missing + ": no such file (looked for " + missing.toAbsolutePath() + ")");
+    }
+
+    private List<ConfigProblem> problems(Path file, Optional<String> profile, Map<String, String> env) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, profile, env));
+        assertThat(e).as("expected the configuration to be rejected").isNotNull();
+        return e.problems();
+    }
+
+    private Path write(String name, String yaml) {
+        try {
+            return Files.writeString(dir.resolve(name), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
