@@ -58,7 +58,7 @@ public final class Switchboard implements AutoCloseable {
     private Switchboard(SwitchboardConfig config, Ticker ticker, RandomGenerator random,
                         Function<List<Worker>, WorkerTransport> transportFactory) {
         this.config = config;
-        Classifier classifier = Classifier.compile(config.classes(), config.defaultClass());
+        var classifier = Classifier.fromConfig(config);
         RoutingTable routes = RoutingTable.of(config.routes(), config.defaultClass());
 
         Map<String, PoolDispatcher> dispatchers = new LinkedHashMap<>();

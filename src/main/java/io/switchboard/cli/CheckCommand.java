@@ -21,7 +21,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         try {
             SwitchboardConfig config = options.load();
-            io.switchboard.classify.Classifier.compile(config.classes(), config.defaultClass());
+            io.switchboard.classify.Classifier.fromConfig(config);
             System.out.print(ConfigSummary.render(config));
             System.out.println("OK: " + options.file + " is valid.");
             return 0;

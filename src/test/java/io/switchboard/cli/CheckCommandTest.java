@@ -59,7 +59,9 @@ class CheckCommandTest {
                 server: {port: 8080}
                 classes: [{name: chat, patterns: ["hello"]}]
                 default_class: chat
-                pools: {main: {strategy: round-robn, workers: [{id: a, url: "ftp://x"}]}}
+                pools:
+                  main: {workers: [{id: a, url: "ftp://x"}]}
+                  other: {strategy: round-robn, workers: [{id: b, url: "http://127.0.0.1:9/w"}]}
                 routes: [{class: chat, pool: main}]
                 delivery: {timout_ms: 5}
                 """);
@@ -68,7 +70,7 @@ class CheckCommandTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(file + ":delivery.timout_ms:").contains("did you mean 'timeout_ms'");
-        assertThat(r.err()).contains(file + ":pools.main.strategy:").contains("round-robin");
+        assertThat(r.err()).contains(file + ":pools.other.strategy:").contains("round-robin");
         assertThat(r.err()).contains(file + ":pools.main.workers[0].url:");
     }
 
