@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -53,7 +54,7 @@ public final class Switchboard implements AutoCloseable {
     private final Pipeline pipeline;
     private final HttpIngress ingress;
     private final ScheduledExecutorService ticks;
-    private volatile State state = State.CREATED;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
     private Switchboard(SwitchboardConfig config, Ticker ticker, RandomGenerator random,
                         Function<List<Worker>, WorkerTransport> transportFactory) {
@@ -124,13 +125,15 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /** Starts listening. */
-    public synchronized Switchboard start() throws Exception {
-        if (state != State.CREATED) {
+    public Switchboard start() throws Exception {
+        if (state.get() != State.CREATED) {
             throw new IllegalStateException("already started");
         }
         ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         ingress.start();
-        state = State.RUNNING;
+        if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+            throw new IllegalStateException("closed while starting");
+        }
         LOG.atInfo().addKeyValue("event", "engine_started").addKeyValue("port", ingress.port())
                 .addKeyValue("pools", pools.keySet()).log("switchboard ready on port {}", ingress.port());
         return this;
@@ -165,7 +168,7 @@ public final class Switchboard implements AutoCloseable {
 
     /** Ready when running and every required pool has a worker whose circuit admits calls. */
     public Readiness.Report readiness() {
-        return switch (state) {
+        return switch (state.get()) {
             case CREATED -> new Readiness.Report(false, "starting", List.of("the engine is starting"));
             case DRAINING, STOPPED -> new Readiness.Report(false, "draining", List.of("the engine is shutting down"));
             case RUNNING -> {
@@ -187,11 +190,9 @@ public final class Switchboard implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (state == State.STOPPED || state == State.DRAINING) {
-                return;
-            }
-            state = State.DRAINING;
+        State before = state.getAndUpdate(s -> s == State.STOPPED ? s : State.DRAINING);
+        if (before == State.DRAINING || before == State.STOPPED) {
+            return;
         }
         long started = System.nanoTime();
         Duration drain = Duration.ofMillis(config.server().drainTimeoutMs());
@@ -217,7 +218,7 @@ public final class Switchboard implements AutoCloseable {
             LOG.warn("listener did not stop cleanly", e);
         }
         transport.close();
-        state = State.STOPPED;
+        state.set(State.STOPPED);
         LOG.atInfo().addKeyValue("event", "engine_stopped").log("stopped");
     }
 }

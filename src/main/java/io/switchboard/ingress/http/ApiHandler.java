@@ -41,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = MAPPER.getFactory();
     private static final String JSON_TYPE = "application/json";
 
     private final Pipeline pipeline;
@@ -329,7 +330,7 @@ final class ApiHandler extends Handler.Abstract {
 
         void json(int status, Object body) {
             try {
-                raw(status, JSON_TYPE, new ObjectMapper().writeValueAsBytes(body));
+                raw(status, JSON_TYPE, MAPPER.writeValueAsBytes(body));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
