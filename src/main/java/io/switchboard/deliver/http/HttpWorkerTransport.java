@@ -112,7 +112,11 @@ public final class HttpWorkerTransport implements WorkerTransport {
         CompletableFuture<ContentResponse> future = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send();
         ContentResponse response;
         try {
-            response = future.get();
+            // Jetty enforces the timeout itself; the extra second only guards against a lost completion.
+            response = future.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            request.abort(e);
+            return new Outcome.Retryable(ErrorCategory.TIMEOUT, "no answer within " + timeout.toMillis() + " ms", null);
         } catch (InterruptedException e) {
             request.abort(e);
             Thread.currentThread().interrupt();
