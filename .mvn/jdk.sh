@@ -20,7 +20,7 @@ sb_find_jdk() {
   # callers may run with globbing off (set -f); turn it on for the scan
   case $- in *f*) sb_noglob=1; set +f ;; *) sb_noglob=0 ;; esac
   for sb_home in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-    [ -x "$sb_home/bin/java" ] && [ -x "$sb_home/bin/javac" ] || continue
+    if [ ! -x "$sb_home/bin/java" ] || [ ! -x "$sb_home/bin/javac" ]; then continue; fi
     sb_m=$(sb_java_major "$sb_home/bin/java")
     [ -n "$sb_m" ] || continue
     if [ "$sb_m" -gt "$sb_best_major" ]; then
