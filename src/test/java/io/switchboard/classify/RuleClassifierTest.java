@@ -221,36 +221,6 @@ class RuleClassifierTest {
     }
 
     @Test
-    void invalidInlinePatternNamesItsKeyClassAndRegexError() {
-        assertThatThrownBy(() -> compile(patterns("ok", Priority.LOW, "fine"), patterns("strategic", Priority.HIGH, "good", "(unclosed")))
-                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
-                    assertThat(e.key()).isEqualTo("classes[1].patterns[1]");
-                    assertThat(e.reason()).contains("strategic", "strategic#0", "(unclosed", "Unclosed group");
-                });
-    }
-
-    @Test
-    void invalidPatternInsideRulesIsKeyedByRuleIndex() {
-        ClassConfig mixed = new ClassConfig("ops", Priority.NORMAL, List.of("fine"), null, null, null,
-                List.of(keywords("w", 1, "outage"), new RuleConfig("broken", List.of("ok", "a{2,1}"), null, null, 1)));
-
-        assertThatThrownBy(() -> compile(mixed))
-                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
-                    assertThat(e.key()).isEqualTo("classes[0].rules[1].patterns[1]");
-                    assertThat(e.reason()).contains("ops", "broken", "a{2,1}");
-                });
-    }
-
-    @Test
-    void invalidMetadataRegexIsKeyedByItsMetadataKey() {
-        ClassConfig c = withRules("ops", Priority.NORMAL, new RuleConfig(null, null, null, Map.of("tenant", "[a-"), 1));
-
-        assertThatThrownBy(() -> compile(c))
-                .isInstanceOfSatisfying(InvalidValueException.class,
-                        e -> assertThat(e.key()).isEqualTo("classes[0].rules[0].metadata.tenant"));
-    }
-
-    @Test
     void duplicateClassNamesAndAMissingDefaultAreRejected() {
         assertThatThrownBy(() -> compile(patterns("a", Priority.LOW, "x"), patterns("a", Priority.LOW, "y")))
                 .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.key()).isEqualTo("classes[1].name"));
