@@ -3,6 +3,10 @@ package io.switchboard;
 import io.switchboard.testing.Engines;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestWorker;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,6 +48,36 @@ class BadInputTest {
     static void stop() {
         engine.close();
         worker.close();
+        ROOT.detachAppender(ERRORS);
+        assertThat(ERRORS.list).as("bad input is the caller's problem, never logged at ERROR").isEmpty();
+    }
+
+    static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    static final ListAppender<ILoggingEvent> ERRORS = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            if (event.getLevel().isGreaterOrEqual(Level.ERROR)) {
+                super.append(event);
+            }
+        }
+    };
+
+    static {
+        ERRORS.start();
+        ROOT.addAppender(ERRORS);
+    }
+
+    @Test
+    void malformedHttpIsAProblemJsonToo() throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", engine.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v1/route HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n"
+                    + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400");
+            assertThat(response).containsIgnoringCase("Content-Type: application/problem+json");
+            assertThat(response).contains("\"status\":400");
+        }
     }
 
     static Stream<Arguments> badBodies() {
