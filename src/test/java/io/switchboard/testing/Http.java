@@ -15,7 +15,11 @@ import java.util.Map;
 /** A small blocking HTTP client for tests, with a timeout on every call. */
 public final class Http {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a body with anything after its JSON value is a bug, not a quirk to tolerate. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)

@@ -44,6 +44,7 @@ final class ApiHandler extends Handler.Abstract {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
     private static final String JSON_TYPE = "application/json";
+    private static final byte[] RESULT_FIELD = ",\"result\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Pipeline pipeline;
     private final EnvelopeParser parser;
@@ -213,6 +214,8 @@ final class ApiHandler extends Handler.Abstract {
     private static byte[] successBody(Pipeline.Routed routed, DeliveryResult.Success s) {
         var out = new ByteArrayOutputStream(160 + s.body().length);
         try (JsonGenerator g = JSON.createGenerator(out)) {
+            // The object is closed by hand below, after the worker's answer.
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
             g.writeStartObject();
             g.writeStringField("id", routed.message().id());
             g.writeStringField("class", routed.message().className());
@@ -220,15 +223,14 @@ final class ApiHandler extends Handler.Abstract {
             g.writeStringField("pool", s.pool());
             g.writeStringField("worker", s.worker());
             g.writeNumberField("attempts", s.attempts());
-            g.writeFieldName("result");
-            g.writeRaw(':');
             g.flush();
-            // The worker's JSON passes through byte for byte: it was validated, never re-serialised.
-            out.write(s.body());
-            out.write('}');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The worker's JSON passes through byte for byte: it was validated, never re-serialised.
+        out.writeBytes(RESULT_FIELD);
+        out.writeBytes(s.body());
+        out.write('}');
         return out.toByteArray();
     }
 
