@@ -117,10 +117,11 @@ final class ApiHandler extends Handler.Abstract {
                 case "/v1/classify" -> only(x, method, "POST", () -> classify(x));
                 default -> x.problem(Problem.of(404, "not-found", "Not Found", "no such endpoint: " + path));
             }
+        } catch (InterruptedException e) {
+            // Only the listener stopping interrupts a request thread.
+            Thread.currentThread().interrupt();
+            x.problem(Problem.of(503, "draining", "Service Unavailable", "the engine stopped before the request finished"));
         } catch (Throwable t) {
-            if (t instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
             LOG.error("request {} failed unexpectedly", x.requestId, t);
             x.problem(Problem.of(500, "internal", "Internal Server Error",
                     "an unexpected error occurred; the request id identifies it in the logs"));
