@@ -185,6 +185,34 @@ class DeliveryBehaviourTest {
     }
 
     @Test
+    void requestsBeyondMaxInFlightGet429WhileProbesStillAnswer() throws Exception {
+        TestWorker a = worker("a").hold();
+        Switchboard engine = engine("""
+                server: {port: 0, max_in_flight: 2}
+                classes: [{name: chat, patterns: ["hello"]}]
+                default_class: chat
+                pools: {main: {workers: [{id: a, url: "{{a}}"}]}}
+                routes: [{class: chat, pool: main}]
+                """, a);
+        List<CompletableFuture<Http.Answer>> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(CompletableFuture.supplyAsync(() -> Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}")));
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> a.inFlight() == 2);
+
+        var rejected = Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}");
+
+        assertThat(rejected.status()).isEqualTo(429);
+        assertThat(rejected.header("Retry-After")).isEqualTo("1");
+        assertThat(rejected.json().path("detail").asText()).contains("max_in_flight");
+        assertThat(Http.get(engine.port(), "/health").status()).isEqualTo(200);
+        a.open();
+        for (var f : held) {
+            assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void lowPriorityIsShedFirstWhenTheQueueIsFull() throws Exception {
         TestWorker a = worker("a").hold();
         Switchboard engine = engine("""

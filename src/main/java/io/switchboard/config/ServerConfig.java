@@ -9,26 +9,30 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param port           port to listen on (default 8080; 0 picks a free one)
  * @param maxBodyBytes   largest accepted request body (default 1 MiB)
  * @param drainTimeoutMs how long in-flight requests may take to finish on shutdown (default 30 s)
+ * @param maxInFlight    requests served at once; beyond it new ones get 429 at once, which bounds memory (default 20000)
  */
 public record ServerConfig(
         @JsonProperty("host") String host,
         @JsonProperty("port") Integer port,
         @JsonProperty("max_body_bytes") Long maxBodyBytes,
-        @JsonProperty("drain_timeout_ms") Long drainTimeoutMs) {
+        @JsonProperty("drain_timeout_ms") Long drainTimeoutMs,
+        @JsonProperty("max_in_flight") Integer maxInFlight) {
 
     public ServerConfig {
         host = Check.orDefault(host, "0.0.0.0");
         port = Check.orDefault(port, 8080);
         maxBodyBytes = Check.orDefault(maxBodyBytes, 1_048_576L);
         drainTimeoutMs = Check.orDefault(drainTimeoutMs, 30_000L);
+        maxInFlight = Check.orDefault(maxInFlight, 20_000);
         if (port < 0 || port > 65535) {
             throw new InvalidValueException("port", "must be between 0 and 65535, got " + port);
         }
         Check.positive("max_body_bytes", maxBodyBytes);
         Check.atLeast("drain_timeout_ms", 0, drainTimeoutMs);
+        Check.atLeast("max_in_flight", 1, maxInFlight);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null);
+        return new ServerConfig(null, null, null, null, null);
     }
 }

@@ -50,6 +50,7 @@ final class ApiHandler extends Handler.Abstract {
     private final EnvelopeParser parser;
     private final Readiness readiness;
     private final long maxBodyBytes;
+    private final int maxInFlight;
     private final ExecutorService executor;
 
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -57,12 +58,14 @@ final class ApiHandler extends Handler.Abstract {
     private final Condition idle = idleLock.newCondition();
     private volatile boolean draining;
 
-    ApiHandler(Pipeline pipeline, EnvelopeParser parser, Readiness readiness, long maxBodyBytes, ExecutorService executor) {
+    ApiHandler(Pipeline pipeline, EnvelopeParser parser, Readiness readiness, long maxBodyBytes, int maxInFlight,
+               ExecutorService executor) {
         super(InvocationType.NON_BLOCKING);
         this.pipeline = pipeline;
         this.parser = parser;
         this.readiness = readiness;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxInFlight = maxInFlight;
         this.executor = executor;
     }
 
@@ -96,14 +99,26 @@ final class ApiHandler extends Handler.Abstract {
         String supplied = request.getHeaders().get("X-Request-ID");
         String requestId = Ids.isAcceptableRequestId(supplied) ? supplied : Ids.newId(System.currentTimeMillis());
         response.getHeaders().put("X-Request-ID", requestId);
-        inFlight.incrementAndGet();
+        int now = inFlight.incrementAndGet();
         var exchange = new Exchange(request, response, callback, requestId);
+        if (now > maxInFlight && !isProbe(request)) {
+            // Answered on the I/O thread without reading the body: the cheapest way to stay within memory.
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            exchange.problem(Problem.of(429, "overloaded", "Too Many Requests",
+                    "the engine is serving server.max_in_flight (" + maxInFlight + ") requests already"));
+            return true;
+        }
         try {
             executor.execute(() -> serve(exchange));
         } catch (RejectedExecutionException e) {
             exchange.problem(Problem.of(503, "unavailable", "Service Unavailable", "the engine is stopping"));
         }
         return true;
+    }
+
+    private static boolean isProbe(Request request) {
+        String path = request.getHttpURI().getPath();
+        return "/health".equals(path) || "/ready".equals(path);
     }
 
     private void serve(Exchange x) {

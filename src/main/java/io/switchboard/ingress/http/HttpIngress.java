@@ -41,7 +41,7 @@ public final class HttpIngress implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
-        this.handler = new ApiHandler(pipeline, parser, readiness, config.maxBodyBytes(), requests);
+        this.handler = new ApiHandler(pipeline, parser, readiness, config.maxBodyBytes(), config.maxInFlight(), requests);
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(0);
