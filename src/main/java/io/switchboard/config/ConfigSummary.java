@@ -13,8 +13,8 @@ public final class ConfigSummary {
     public static String render(SwitchboardConfig config) {
         StringBuilder out = new StringBuilder();
         ServerConfig server = config.server();
-        line(out, 0, "server    %s:%d  max body %d bytes, drain %d ms", server.host(), server.port(),
-                server.maxBodyBytes(), server.drainTimeoutMs());
+        line(out, 0, "server    %s:%d  max body %d bytes, drain %d ms, at most %d requests in flight", server.host(),
+                server.port(), server.maxBodyBytes(), server.drainTimeoutMs(), server.maxInFlight());
 
         line(out, 0, "classes   (default: %s)", config.defaultClass());
         int nameWidth = width(config.classes().stream().map(ClassConfig::name).toList());
@@ -23,6 +23,9 @@ public final class ConfigSummary {
             int topScore = rules.stream().mapToInt(RuleConfig::score).max().orElse(0);
             line(out, 1, "%-" + nameWidth + "s  %-8s %s%s", c.name(), c.priority(), plural(rules.size(), "rule"),
                     rules.isEmpty() ? "" : ", top score " + topScore);
+            for (RuleConfig r : rules) {
+                line(out, 2, "%s  score %d: %s", r.name(), r.score(), describe(r));
+            }
         }
 
         line(out, 0, "pools");
@@ -77,5 +80,19 @@ public final class ConfigSummary {
     /** 2.0 as "2", 12.5 as "12.5". */
     private static String number(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static String describe(RuleConfig r) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (!r.patterns().isEmpty()) {
+            parts.add(plural(r.patterns().size(), "pattern"));
+        }
+        if (!r.keywords().isEmpty()) {
+            parts.add(plural(r.keywords().size(), "keyword"));
+        }
+        if (!r.metadata().isEmpty()) {
+            parts.add("metadata " + String.join(", ", new java.util.TreeSet<>(r.metadata().keySet())));
+        }
+        return String.join(", ", parts);
     }
 }
