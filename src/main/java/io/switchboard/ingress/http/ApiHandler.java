@@ -44,6 +44,8 @@ final class ApiHandler extends Handler.Abstract {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
     private static final String JSON_TYPE = "application/json";
+    /** How much of a refused body is read and dropped so the client sees the answer instead of a reset. */
+    private static final long DISCARD_LIMIT = 16L * 1024 * 1024;
     private static final byte[] RESULT_FIELD = ",\"result\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Pipeline pipeline;
@@ -252,21 +254,18 @@ final class ApiHandler extends Handler.Abstract {
 
     /** Reads and parses the body, answering the problem itself when it is refused; null then. */
     private io.switchboard.message.Envelope readEnvelope(Exchange x) throws IOException {
+        InputStream in = Request.asInputStream(x.request);
         String type = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!isJson(type)) {
-            x.problem(Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+            refuse(x, in, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                     "send the envelope as application/json (UTF-8)" + (type == null ? "; no Content-Type was given"
                             : ", not " + type)));
             return null;
         }
         long declared = x.request.getLength();
-        if (declared > maxBodyBytes) {
-            x.problem(tooLarge());
-            return null;
-        }
-        byte[] body = readLimited(Request.asInputStream(x.request), maxBodyBytes);
+        byte[] body = declared > maxBodyBytes ? null : readLimited(in, maxBodyBytes);
         if (body == null) {
-            x.problem(tooLarge());
+            refuse(x, in, tooLarge());
             return null;
         }
         return switch (parser.parse(body)) {
@@ -276,6 +275,24 @@ final class ApiHandler extends Handler.Abstract {
                 yield null;
             }
         };
+    }
+
+    /**
+     * Answers a refused body. Clients that are still uploading often miss an early answer (the connection is reset
+     * under them), so up to {@link #DISCARD_LIMIT} bytes of the rest are read and dropped first; beyond that the
+     * connection is closed after the answer.
+     */
+    private static void refuse(Exchange x, InputStream in, Problem problem) throws IOException {
+        long left = DISCARD_LIMIT;
+        byte[] sink = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) != -1) {
+            left -= n;
+        }
+        if (left <= 0) {
+            x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        x.problem(problem);
     }
 
     private Problem tooLarge() {
