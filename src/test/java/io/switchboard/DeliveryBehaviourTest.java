@@ -55,6 +55,18 @@ class DeliveryBehaviourTest {
                 """ + extra;
     }
 
+    /** One pool with one worker "a"; the arguments add to the server map, the worker map and the top level. */
+    private static String oneWorker(String server, String worker, String extra) {
+        return """
+                server: {port: 0%s}
+                classes: [{name: chat, patterns: ["hello"]}]
+                default_class: chat
+                pools: {main: {workers: [{id: a, url: "{{a}}"%s}]}}
+                routes: [{class: chat, pool: main}]
+                %s
+                """.formatted(server.isEmpty() ? "" : ", " + server, worker.isEmpty() ? "" : ", " + worker, extra);
+    }
+
     @Test
     void retryableFailureIsRetriedOnTheOtherWorker() {
         TestWorker a = worker("a").answer(r -> Reply.status(503));
@@ -140,13 +152,7 @@ class DeliveryBehaviourTest {
     @Test
     void deadlinePassingWhileTheWorkerIsSlowGives504() {
         TestWorker a = worker("a").hold();
-        Switchboard engine = engine("""
-                server: {port: 0}
-                classes: [{name: chat, patterns: ["hello"]}]
-                default_class: chat
-                pools: {main: {workers: [{id: a, url: "{{a}}"}]}}
-                routes: [{class: chat, pool: main}]
-                """, a);
+        Switchboard engine = engine(oneWorker("", "", ""), a);
 
         var answer = Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\",\"ttl_ms\":200}");
 
@@ -157,14 +163,7 @@ class DeliveryBehaviourTest {
     @Test
     void fullQueueAnswers429WithRetryAfter() throws Exception {
         TestWorker a = worker("a").hold();
-        Switchboard engine = engine("""
-                server: {port: 0}
-                classes: [{name: chat, patterns: ["hello"]}]
-                default_class: chat
-                pools: {main: {workers: [{id: a, url: "{{a}}", max_concurrency: 1}]}}
-                routes: [{class: chat, pool: main}]
-                queue: {capacity: 2}
-                """, a);
+        Switchboard engine = engine(oneWorker("", "max_concurrency: 1", "queue: {capacity: 2}"), a);
         List<CompletableFuture<Http.Answer>> first = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             first.add(CompletableFuture.supplyAsync(() -> Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}")));
@@ -187,13 +186,7 @@ class DeliveryBehaviourTest {
     @Test
     void requestsBeyondMaxInFlightGet429WhileProbesStillAnswer() throws Exception {
         TestWorker a = worker("a").hold();
-        Switchboard engine = engine("""
-                server: {port: 0, max_in_flight: 2}
-                classes: [{name: chat, patterns: ["hello"]}]
-                default_class: chat
-                pools: {main: {workers: [{id: a, url: "{{a}}"}]}}
-                routes: [{class: chat, pool: main}]
-                """, a);
+        Switchboard engine = engine(oneWorker("max_in_flight: 2", "", ""), a);
         List<CompletableFuture<Http.Answer>> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             held.add(CompletableFuture.supplyAsync(() -> Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}")));
@@ -215,14 +208,7 @@ class DeliveryBehaviourTest {
     @Test
     void lowPriorityIsShedFirstWhenTheQueueIsFull() throws Exception {
         TestWorker a = worker("a").hold();
-        Switchboard engine = engine("""
-                server: {port: 0}
-                classes: [{name: chat, patterns: ["hello"]}]
-                default_class: chat
-                pools: {main: {workers: [{id: a, url: "{{a}}", max_concurrency: 1}]}}
-                routes: [{class: chat, pool: main}]
-                queue: {capacity: 1}
-                """, a);
+        Switchboard engine = engine(oneWorker("", "max_concurrency: 1", "queue: {capacity: 1}"), a);
         var inFlight = CompletableFuture.supplyAsync(() -> Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> a.inFlight() == 1);
         var low = CompletableFuture.supplyAsync(() -> Http.postJson(engine.port(), "/v1/route",
@@ -241,14 +227,7 @@ class DeliveryBehaviourTest {
     @Test
     void workerRetryAfterIsHonouredBeforeTheNextAttempt() {
         TestWorker a = worker("a").answer(r -> new Reply(429, "{}", Map.of("Retry-After", "1")));
-        Switchboard engine = engine("""
-                server: {port: 0}
-                classes: [{name: chat, patterns: ["hello"]}]
-                default_class: chat
-                pools: {main: {workers: [{id: a, url: "{{a}}"}]}}
-                routes: [{class: chat, pool: main}]
-                delivery: {max_attempts: 2, backoff: {initial_ms: 1, max_ms: 2}}
-                """, a);
+        Switchboard engine = engine(oneWorker("", "", "delivery: {max_attempts: 2, backoff: {initial_ms: 1, max_ms: 2}}"), a);
 
         var answer = Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\",\"ttl_ms\":500}");
 
