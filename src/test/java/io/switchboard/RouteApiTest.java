@@ -140,6 +140,25 @@ class RouteApiTest {
     }
 
     @Test
+    void cleartextHttp2IsServedOnTheSamePort() throws Exception {
+        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + engine.port() + "/v1/route"))
+                .header("Content-Type", "application/json")
+                .timeout(java.time.Duration.ofSeconds(10))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"content\":\"press next\"}"));
+        // A bodiless request upgrades the connection (Upgrade: h2c); the POST then rides on HTTP/2.
+        var health = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + engine.port() + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        var response = client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Switchboard-Pool")).hasValue("fast");
+    }
+
+    @Test
     void healthAndReadinessAnswer() {
         assertThat(Http.get(engine.port(), "/health").status()).isEqualTo(200);
         var ready = Http.get(engine.port(), "/ready");

@@ -4,6 +4,7 @@ import io.switchboard.Pipeline;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.config.ServerConfig;
 import io.switchboard.ingress.Readiness;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -34,7 +35,11 @@ public final class HttpIngress implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         http.setRequestHeaderSize(16 * 1024);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // HTTP/1.1 plus cleartext HTTP/2 (prior knowledge or Upgrade: h2c) on the same port, so a client can keep
+        // thousands of requests in flight over a few connections.
+        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+        h2c.setMaxConcurrentStreams(1024);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(60_000);
