@@ -103,9 +103,10 @@ public final class Switchboard implements AutoCloseable {
 
     private static Worker worker(String pool, WorkerConfig wc, CircuitBreakerSettings cb, Ticker ticker) {
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(cb.windowSize())
-                .minimumNumberOfCalls(cb.minimumCalls())
+                // Lock-free window: every attempt records into it, and a synchronized one would serialise workers'
+                // completions (and pin virtual threads on JDK 21-23).
+                .slidingWindow(cb.windowSize(), cb.minimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+                        CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
                 .failureRateThreshold(cb.failureRateThreshold().floatValue())
                 .waitDurationInOpenState(Duration.ofMillis(cb.openMs()))
                 .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())

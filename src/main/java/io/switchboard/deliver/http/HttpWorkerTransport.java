@@ -36,7 +36,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -71,9 +70,10 @@ public final class HttpWorkerTransport implements WorkerTransport {
             return new DuplexConnectionPool(destination, max);
         });
         HttpClient client = new HttpClient(transport);
+        // The client's own callbacks never block (they complete a future the request's virtual thread waits on),
+        // so platform threads serve them without a virtual-thread hop per response.
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("worker-client");
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         client.setExecutor(threads);
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
