@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.switchboard.config.Suggest;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.Json;
 import io.switchboard.message.Priority;
 
 import java.io.CharConversionException;
@@ -36,7 +36,7 @@ public final class EnvelopeParser {
 
     static final Set<String> FIELDS = Set.of("content", "metadata", "class", "priority", "ttl_ms", "idempotency_key");
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = Json.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();

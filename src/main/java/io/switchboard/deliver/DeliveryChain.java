@@ -71,7 +71,7 @@ public final class DeliveryChain {
     /** Delivers {@code message} along {@code route}; blocking, bounded by the message's deadline. */
     public DeliveryResult deliver(Message message, Route route) throws InterruptedException {
         List<DeliveryResult.AttemptFailure> failures = new ArrayList<>(0);
-        Set<Worker> tried = new HashSet<>();
+        Set<Worker> tried = Set.of();
         String pool = route.pool();
         String lastWorker = null;
         int attempts = 0;
@@ -101,7 +101,7 @@ public final class DeliveryChain {
             }
             attempts++;
             lastWorker = worker.id();
-            tried.add(worker);
+            tried = with(tried, worker);
             // transport
             long timeout = Math.min(attemptTimeoutNanos, message.remainingNanos(now));
             Outcome outcome = send(worker, new AttemptRequest(message, attempts), timeout);
@@ -146,6 +146,19 @@ public final class DeliveryChain {
                 }
             }
         }
+    }
+
+    /** The set plus one worker; most messages try one or two workers, so small immutable sets do. */
+    private static Set<Worker> with(Set<Worker> set, Worker w) {
+        return switch (set.size()) {
+            case 0 -> Set.of(w);
+            case 1 -> set.contains(w) ? set : Set.of(set.iterator().next(), w);
+            default -> {
+                Set<Worker> bigger = new HashSet<>(set);
+                bigger.add(w);
+                yield bigger;
+            }
+        };
     }
 
     private Outcome send(Worker worker, AttemptRequest request, long timeoutNanos) {

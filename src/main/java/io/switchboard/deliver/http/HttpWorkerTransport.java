@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.deliver.AttemptRequest;
 import io.switchboard.deliver.ErrorCategory;
 import io.switchboard.deliver.Outcome;
 import io.switchboard.deliver.WorkerTransport;
 import io.switchboard.dispatch.Worker;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.Json;
 import io.switchboard.message.Message;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
@@ -47,7 +47,7 @@ public final class HttpWorkerTransport implements WorkerTransport {
 
     /** Largest worker answer accepted; bigger ones are a fatal invalid response. */
     public static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final JsonFactory JSON = Json.factory();
 
     private final HttpClient client;
 

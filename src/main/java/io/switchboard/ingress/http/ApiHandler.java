@@ -11,6 +11,7 @@ import io.switchboard.classify.MatchedRule;
 import io.switchboard.deliver.DeliveryResult;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.message.Ids;
+import io.switchboard.message.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -41,8 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory JSON = MAPPER.getFactory();
+    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final JsonFactory JSON = Json.factory();
     private static final String JSON_TYPE = "application/json";
     /** How much of a refused body is read and dropped so the client sees the answer instead of a reset. */
     private static final long DISCARD_LIMIT = 16L * 1024 * 1024;
@@ -263,7 +264,7 @@ final class ApiHandler extends Handler.Abstract {
             return null;
         }
         long declared = x.request.getLength();
-        byte[] body = declared > maxBodyBytes ? null : readLimited(in, maxBodyBytes);
+        byte[] body = declared > maxBodyBytes ? null : readLimited(in, declared, maxBodyBytes);
         if (body == null) {
             refuse(x, in, tooLarge());
             return null;
@@ -332,8 +333,12 @@ final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
-    /** Reads at most {@code limit} bytes; null when there are more. */
-    private static byte[] readLimited(InputStream in, long limit) throws IOException {
+    /** Reads at most {@code limit} bytes; null when there are more. A declared length is read in one piece. */
+    private static byte[] readLimited(InputStream in, long declared, long limit) throws IOException {
+        if (declared >= 0) {
+            byte[] body = in.readNBytes((int) declared);
+            return in.read() == -1 ? body : null;
+        }
         var out = new ByteArrayOutputStream((int) Math.min(limit, 8192));
         byte[] buf = new byte[8192];
         long total = 0;

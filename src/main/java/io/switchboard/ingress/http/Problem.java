@@ -2,7 +2,7 @@ package io.switchboard.ingress.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.message.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.Map;
 public record Problem(int status, String slug, String title, String detail, Map<String, Object> extensions) {
 
     public static final String CONTENT_TYPE = "application/problem+json";
-    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final JsonFactory JSON = Json.factory();
 
     public Problem {
         extensions = extensions == null ? Map.of() : extensions;
