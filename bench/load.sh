@@ -12,8 +12,8 @@
 # is capped by `timeout`, so the whole run is bounded (the plan line prints the expected total).
 #
 # Settings (environment): CONCURRENCY, DURATION, WARMUP, WORKERS, TARGETS (any of direct haproxy switchboard),
-# WRK_TIMEOUT, HAPROXY_NBTHREAD (default: nproc), WORKER_MAX_CONCURRENCY, SWITCHBOARD_JAVA_OPTS (default
-# -Xms512m -Xmx512m), CHARTS_DIR (default docs/perf), the ports below, KEEP_TMP=1.
+# WRK_TIMEOUT, HAPROXY_NBTHREAD (default: nproc), WORKER_MAX_CONCURRENCY, SWITCHBOARD_JAVA_OPTS (default, as ./switchboard:
+# -Xms128m -Xmx320m), CHARTS_DIR (default docs/perf), the ports below, KEEP_TMP=1.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +32,7 @@ HAPROXY_PORT=${HAPROXY_PORT:-19090}
 SWITCHBOARD_PORT=${SWITCHBOARD_PORT:-19080}
 HAPROXY_NBTHREAD=${HAPROXY_NBTHREAD:-$(nproc)} # as many threads as the engine has cores, to be fair to HAProxy
 WORKER_MAX_CONCURRENCY=${WORKER_MAX_CONCURRENCY:-512}
-ENGINE_JAVA_OPTS=${SWITCHBOARD_JAVA_OPTS:--Xms512m -Xmx512m}
+ENGINE_JAVA_OPTS=${SWITCHBOARD_JAVA_OPTS:--Xms128m -Xmx320m}
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 CHARTS_DIR=${CHARTS_DIR:-$ROOT/docs/perf}
 HAPROXY_MAXCONN=4096                           # fits the 20000-descriptor limit: two sockets per connection

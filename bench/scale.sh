@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scale and memory: 10,000 requests in flight through Switchboard to workers that answer after 2 s.
 #
-#   bench/scale.sh                                  # 10,000 concurrent, 30,000 requests, default heap and -Xmx256m
+#   bench/scale.sh                                  # 10,000 concurrent, 30,000 requests; launcher heap, then JVM default
 #   CONCURRENT=2000 bench/scale.sh                  # a smaller run
 #
 # h2load drives the engine over cleartext HTTP/2 (prior knowledge): CONCURRENT/STREAMS connections with STREAMS
@@ -28,7 +28,7 @@ WORKERS=${WORKERS:-4}
 WORKER_DELAY=${WORKER_DELAY:-2}                 # seconds each worker waits before answering
 WORKER_PORT=${WORKER_PORT:-19201}               # workers listen on WORKER_PORT .. WORKER_PORT+WORKERS-1
 SWITCHBOARD_PORT=${SWITCHBOARD_PORT:-19180}
-JVM_VARIANTS=${JVM_VARIANTS:-default;-Xmx256m}  # ';'-separated engine JVM option sets, one run each
+JVM_VARIANTS=${JVM_VARIANTS:--Xms128m -Xmx320m;default}  # engine JVM option sets, one run each: the launcher's default heap, then none
 STARTS=${STARTS:-3}                             # starts timed to the first 200 on /ready
 SAMPLE_MS=${SAMPLE_MS:-150}
 WARMUP_REQUESTS=${WARMUP_REQUESTS:-500}         # sent 250 at a time before each measured run

@@ -78,8 +78,10 @@ public final class HttpWorkerTransport implements WorkerTransport {
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
         client.setIdleTimeout(60_000);
-        // The dispatcher never sends more than max_concurrency at once, so a short queue is only a safety net.
-        client.setMaxRequestsQueuedPerDestination(1024);
+        // The dispatcher never sends more than max_concurrency at once per worker; while a burst opens connections
+        // those requests wait in the destination's queue, which must hold them all rather than reject some.
+        int largestOrigin = connectionsByOrigin.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, largestOrigin));
         client.setUserAgentField(null);
         try {
             client.start();
