@@ -10,6 +10,9 @@ import java.util.random.RandomGenerator;
  */
 final class PowerOfTwoSelector implements WorkerSelector {
 
+    /** Random pairs tried before falling back to a scan of the whole pool. */
+    private static final int PAIR_ROUNDS = 3;
+
     /**
      * Latencies below this count as this, so a few lucky fast samples cannot make a worker look infinitely better,
      * and a worker not yet measured (latency 0) looks as good as the fastest: it gets traffic and so a measurement.
@@ -35,23 +38,27 @@ final class PowerOfTwoSelector implements WorkerSelector {
         if (n == 1) {
             return context.admits(workers[0]) ? workers[0] : null;
         }
-        int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i) {
-            j++;
-        }
-        Worker a = workers[i];
-        Worker b = workers[j];
-        boolean aOk = context.admits(a);
-        boolean bOk = context.admits(b);
-        if (aOk && bOk) {
-            return cost(b) < cost(a) ? b : a;
-        }
-        if (aOk) {
-            return a;
-        }
-        if (bOk) {
-            return b;
+        // A few fresh pairs before scanning: with a fifth of a large pool unusable, the scan (O(n)) is then rare.
+        int i = 0;
+        for (int round = 0; round < PAIR_ROUNDS; round++) {
+            i = random.nextInt(n);
+            int j = random.nextInt(n - 1);
+            if (j >= i) {
+                j++;
+            }
+            Worker a = workers[i];
+            Worker b = workers[j];
+            boolean aOk = context.admits(a);
+            boolean bOk = context.admits(b);
+            if (aOk && bOk) {
+                return cost(b) < cost(a) ? b : a;
+            }
+            if (aOk) {
+                return a;
+            }
+            if (bOk) {
+                return b;
+            }
         }
         return cheapestAdmitted(context, i);
     }
