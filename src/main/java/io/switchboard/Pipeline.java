@@ -4,6 +4,7 @@ import io.switchboard.classify.Classification;
 import io.switchboard.classify.Classifier;
 import io.switchboard.deliver.DeliveryChain;
 import io.switchboard.deliver.DeliveryResult;
+import io.switchboard.deliver.StageTimes;
 import io.switchboard.message.Envelope;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Message;
@@ -12,6 +13,7 @@ import io.switchboard.route.RoutingTable;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.concurrent.TimeUnit;
 
@@ -28,13 +30,16 @@ public final class Pipeline {
     private final DeliveryChain chain;
     private final Ticker ticker;
     private final long defaultTtlMs;
+    private final long slowNanos;
 
-    public Pipeline(Classifier classifier, RoutingTable routes, DeliveryChain chain, Ticker ticker, long defaultTtlMs) {
+    public Pipeline(Classifier classifier, RoutingTable routes, DeliveryChain chain, Ticker ticker, long defaultTtlMs,
+                    long slowRequestMs) {
         this.classifier = classifier;
         this.routes = routes;
         this.chain = chain;
         this.ticker = ticker;
         this.defaultTtlMs = defaultTtlMs;
+        this.slowNanos = TimeUnit.MILLISECONDS.toNanos(slowRequestMs);
     }
 
     /** What classification would decide for an envelope, and where it would go. */
@@ -54,12 +59,37 @@ public final class Pipeline {
     public Routed route(Envelope envelope, String requestId) throws InterruptedException {
         long accepted = ticker.nanoTime();
         Decision d = decide(envelope);
+        long classified = ticker.nanoTime();
         long ttl = envelope.ttlMs() != null ? envelope.ttlMs() : defaultTtlMs;
         Message m = new Message(Ids.newId(ticker.currentTimeMillis()), requestId, envelope, d.classification(),
                 accepted, accepted + TimeUnit.MILLISECONDS.toNanos(ttl));
-        DeliveryResult result = chain.deliver(m, d.route());
-        log(m, d.route(), result, ticker.nanoTime() - accepted);
+        MDC.put("message_id", m.id());
+        StageTimes times = new StageTimes();
+        DeliveryResult result = chain.deliver(m, d.route(), times);
+        long total = ticker.nanoTime() - accepted;
+        log(m, d.route(), result, total);
+        if (total > slowNanos) {
+            logSlow(m, result, total, classified - accepted, times);
+        }
         return new Routed(m, d.route(), result);
+    }
+
+    private static void logSlow(Message m, DeliveryResult result, long total, long classify, StageTimes times) {
+        LOG.atWarn()
+                .addKeyValue("event", "slow_request")
+                .addKeyValue("class", m.className())
+                .addKeyValue("attempts", result.attempts())
+                .addKeyValue("duration_ms", ms(total))
+                .addKeyValue("classify_ms", ms(classify))
+                .addKeyValue("queue_wait_ms", ms(times.queueWaitNanos()))
+                .addKeyValue("worker_ms", ms(times.workerNanos()))
+                .addKeyValue("backoff_ms", ms(times.backoffNanos()))
+                .addKeyValue("engine_ms", ms(total - times.queueWaitNanos() - times.workerNanos() - times.backoffNanos()))
+                .log("slow request: {} ms", ms(total));
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private static void log(Message m, Route route, DeliveryResult result, long nanos) {
@@ -75,9 +105,8 @@ public final class Pipeline {
                     .addKeyValue("error_category", f.category().label())
                     .addKeyValue("error", f.detail());
         };
-        event.addKeyValue("request_id", m.requestId())
-                .addKeyValue("message_id", m.id())
-                .addKeyValue("class", m.className())
+        // request_id and message_id travel in the MDC, so every line about this message carries them.
+        event.addKeyValue("class", m.className())
                 .addKeyValue("priority", m.priority())
                 .addKeyValue("route_pool", route.pool())
                 .addKeyValue("attempts", result.attempts())

@@ -86,7 +86,8 @@ public final class Switchboard implements AutoCloseable {
         DeliveryChain chain = new DeliveryChain(pools, hashKeys, transport, new RetryBudget(delivery.retryBudget(), ticker),
                 new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
                 random, DeliveryObserver.NONE);
-        this.pipeline = new Pipeline(classifier, routes, chain, ticker, config.queue().defaultTtlMs());
+        this.pipeline = new Pipeline(classifier, routes, chain, ticker, config.queue().defaultTtlMs(),
+                config.logging().slowRequestMs());
         this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
     }

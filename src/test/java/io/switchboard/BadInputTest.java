@@ -166,6 +166,6 @@ class BadInputTest {
     void unsafeRequestIdIsReplacedNotEchoed() {
         var answer = Http.post(engine.port(), "/v1/classify", "application/json",
                 "{\"content\":\"hi\"}".getBytes(StandardCharsets.UTF_8), Map.of("X-Request-ID", "bad id with spaces"));
-        assertThat(answer.header("X-Request-ID")).isNotEqualTo("bad id with spaces").hasSize(36);
+        assertThat(answer.header("X-Request-ID")).isNotEqualTo("bad id with spaces").matches("[0-9a-f]{32}");
     }
 }

@@ -18,6 +18,18 @@ final class ConfigOptions {
             description = "Layer <config dir>/NAME.yaml over the base file (e.g. production).")
     String profile;
 
+    /** Logs the config-loaded event with what the engine will build. */
+    void logLoaded(SwitchboardConfig config) {
+        org.slf4j.LoggerFactory.getLogger(ConfigOptions.class).atInfo()
+                .addKeyValue("event", "config_loaded")
+                .addKeyValue("file", file.toString())
+                .addKeyValue("profile", profile)
+                .addKeyValue("classes", config.classes().size())
+                .addKeyValue("pools", config.pools().keySet())
+                .addKeyValue("workers", config.pools().values().stream().mapToInt(p -> p.workers().size()).sum())
+                .log("configuration loaded");
+    }
+
     SwitchboardConfig load() {
         return ConfigLoader.load(file, Optional.ofNullable(profile), System.getenv());
     }

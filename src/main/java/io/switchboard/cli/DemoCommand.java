@@ -34,6 +34,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final String BUNDLED = "config/development.yaml";
 
+    @picocli.CommandLine.Mixin
+    LoggingOptions logging;
+
     @Option(names = "--port", defaultValue = "8080", description = "Engine port (default ${DEFAULT-VALUE}).")
     int port;
 
@@ -60,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        LoggingOptions.apply(cfg);
         try (SimulatedFleet fleet = SimulatedFleet.start();
              Switchboard engine = Switchboard.create(cfg).start();
              TrafficGenerator traffic = TrafficGenerator.create(

@@ -18,6 +18,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Mixin
+    LoggingOptions logging;
+
     @Override
     public Integer call() throws Exception {
         SwitchboardConfig config;
@@ -28,6 +31,8 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("switchboard: refusing to start with an invalid configuration.");
             return 1;
         }
+        LoggingOptions.apply(config);
+        options.logLoaded(config);
         try (Switchboard engine = Switchboard.create(config)) {
             engine.start();
             Shutdown.awaitSignal();

@@ -17,7 +17,8 @@ public record SwitchboardConfig(
         @JsonProperty("delivery") DeliveryConfig delivery,
         @JsonProperty("circuit_breaker") CircuitBreakerSettings circuitBreaker,
         @JsonProperty("queue") QueueConfig queue,
-        @JsonProperty("store") StoreConfig store) {
+        @JsonProperty("store") StoreConfig store,
+        @JsonProperty("logging") LoggingConfig logging) {
 
     public SwitchboardConfig {
         server = Check.orDefault(server, ServerConfig.defaults());
@@ -28,6 +29,7 @@ public record SwitchboardConfig(
         circuitBreaker = Check.orDefault(circuitBreaker, CircuitBreakerSettings.defaults());
         queue = Check.orDefault(queue, QueueConfig.defaults());
         store = Check.orDefault(store, StoreConfig.defaults());
+        logging = Check.orDefault(logging, LoggingConfig.defaults());
 
         if (pools.isEmpty()) {
             throw new InvalidValueException("pools", "at least one pool is required");

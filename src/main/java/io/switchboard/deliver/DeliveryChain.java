@@ -70,6 +70,11 @@ public final class DeliveryChain {
 
     /** Delivers {@code message} along {@code route}; blocking, bounded by the message's deadline. */
     public DeliveryResult deliver(Message message, Route route) throws InterruptedException {
+        return deliver(message, route, new StageTimes());
+    }
+
+    /** As {@link #deliver(Message, Route)}, recording where the time went into {@code times}. */
+    public DeliveryResult deliver(Message message, Route route, StageTimes times) throws InterruptedException {
         List<DeliveryResult.AttemptFailure> failures = new ArrayList<>(0);
         Set<Worker> tried = Set.of();
         String pool = route.pool();
@@ -87,7 +92,9 @@ public final class DeliveryChain {
             String hashKey = hashKeyByPool.get(pool);
             var context = new SelectionContext(hashKey == null ? null : message.envelope().metadata().get(hashKey), tried);
             // circuit breaker, then limiter (inside Worker.tryAcquire, in that order)
+            long waitStarted = ticker.nanoTime();
             Acquisition acquisition = dispatcher.acquire(message, context);
+            times.queueWaitNanos += ticker.nanoTime() - waitStarted;
             if (acquisition instanceof Acquisition.Refused refused) {
                 return refusal(refused.reason(), pool, lastWorker, attempts, failures);
             }
@@ -106,7 +113,9 @@ public final class DeliveryChain {
             long timeout = Math.min(attemptTimeoutNanos, message.remainingNanos(now));
             Outcome outcome = send(worker, new AttemptRequest(message, attempts), timeout);
             long took = ticker.nanoTime() - now;
+            times.workerNanos += took;
             record(worker, outcome, took);
+            logAttempt(attempts, pool, worker, outcome, took);
             worker.release();
             notifyObserver(message, attempts, worker, outcome, took);
 
@@ -142,6 +151,7 @@ public final class DeliveryChain {
                     }
                     if (delay > 0) {
                         TimeUnit.NANOSECONDS.sleep(delay);
+                        times.backoffNanos += delay;
                     }
                 }
             }
@@ -159,6 +169,23 @@ public final class DeliveryChain {
                 yield bigger;
             }
         };
+    }
+
+    /** Failed attempts at INFO (each is worth knowing about), successful ones at DEBUG; the MDC carries the ids. */
+    private static void logAttempt(int attempt, String pool, Worker worker, Outcome outcome, long tookNanos) {
+        var event = switch (outcome) {
+            case Outcome.Delivered d -> LOG.atDebug().addKeyValue("outcome", "delivered");
+            case Outcome.Retryable r -> LOG.atInfo().addKeyValue("outcome", "retryable")
+                    .addKeyValue("error_category", r.category().label()).addKeyValue("error", r.detail());
+            case Outcome.Fatal f -> LOG.atInfo().addKeyValue("outcome", "fatal")
+                    .addKeyValue("error_category", f.category().label()).addKeyValue("error", f.detail());
+        };
+        event.addKeyValue("event", "attempt")
+                .addKeyValue("attempt", attempt)
+                .addKeyValue("pool", pool)
+                .addKeyValue("worker", worker.id())
+                .addKeyValue("duration_ms", TimeUnit.NANOSECONDS.toMillis(tookNanos))
+                .log("attempt {} on {}", attempt, worker.id());
     }
 
     private Outcome send(Worker worker, AttemptRequest request, long timeoutNanos) {

@@ -28,6 +28,44 @@ public final class Ids {
         return new String(out);
     }
 
+    /** A new W3C trace id: 32 lower-case hex digits, time-ordered, never all zeros. */
+    public static String newTraceId(long epochMillis) {
+        return newId(epochMillis).replace("-", "");
+    }
+
+    /** Whether {@code id} has the shape of a W3C trace id (32 lower-case hex digits, not all zeros). */
+    public static boolean isTraceId(String id) {
+        if (id == null || id.length() != 32) {
+            return false;
+        }
+        boolean nonZero = false;
+        for (int i = 0; i < 32; i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+            nonZero |= c != '0';
+        }
+        return nonZero;
+    }
+
+    /** The trace id of a W3C {@code traceparent} header ({@code 00-<trace>-<span>-<flags>}), or null if malformed. */
+    public static String traceIdOf(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || !traceparent.startsWith("00-")
+                || traceparent.charAt(35) != '-' || traceparent.charAt(52) != '-') {
+            return null;
+        }
+        String trace = traceparent.substring(3, 35);
+        return isTraceId(trace) ? trace : null;
+    }
+
+    /** A {@code traceparent} for a call made on behalf of {@code traceId}, with a fresh span id. */
+    public static String traceparent(String traceId) {
+        char[] span = new char[16];
+        hex(ThreadLocalRandom.current().nextLong() | 1L, 16, span, 0);
+        return "00-" + traceId + "-" + new String(span) + "-01";
+    }
+
     private static void hex(long value, int digits, char[] out, int at) {
         for (int i = digits - 1; i >= 0; i--) {
             out[at + i] = HEX[(int) (value & 0xF)];

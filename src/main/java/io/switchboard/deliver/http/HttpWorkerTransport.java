@@ -10,6 +10,7 @@ import io.switchboard.deliver.Outcome;
 import io.switchboard.deliver.WorkerTransport;
 import io.switchboard.dispatch.Worker;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
 import io.switchboard.message.Message;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -109,6 +110,7 @@ public final class HttpWorkerTransport implements WorkerTransport {
                 .headers(h -> h
                         .put("X-Request-ID", message.requestId())
                         .put("X-Switchboard-Attempt", Integer.toString(attempt.attempt()))
+                        .put("traceparent", Ids.isTraceId(message.requestId()) ? Ids.traceparent(message.requestId()) : null)
                         .put(HttpHeader.ACCEPT, "application/json"))
                 .body(new BytesRequestContent("application/json", body(message, attempt.attempt())));
         CompletableFuture<ContentResponse> future = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send();

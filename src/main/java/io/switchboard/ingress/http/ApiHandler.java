@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,8 +100,7 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String supplied = request.getHeaders().get("X-Request-ID");
-        String requestId = Ids.isAcceptableRequestId(supplied) ? supplied : Ids.newId(System.currentTimeMillis());
+        String requestId = requestId(request);
         response.getHeaders().put("X-Request-ID", requestId);
         int now = inFlight.incrementAndGet();
         var exchange = new Exchange(request, response, callback, requestId);
@@ -119,12 +119,23 @@ final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
+    /** The caller's X-Request-ID when usable, else the trace id of its W3C traceparent, else a new trace id. */
+    static String requestId(Request request) {
+        String supplied = request.getHeaders().get("X-Request-ID");
+        if (Ids.isAcceptableRequestId(supplied)) {
+            return supplied;
+        }
+        String trace = Ids.traceIdOf(request.getHeaders().get("traceparent"));
+        return trace != null ? trace : Ids.newTraceId(System.currentTimeMillis());
+    }
+
     private static boolean isProbe(Request request) {
         String path = request.getHttpURI().getPath();
         return "/health".equals(path) || "/ready".equals(path);
     }
 
     private void serve(Exchange x) {
+        MDC.put("request_id", x.requestId);
         try {
             String path = x.request.getHttpURI().getPath();
             String method = x.request.getMethod();
@@ -143,6 +154,8 @@ final class ApiHandler extends Handler.Abstract {
             LOG.error("request {} failed unexpectedly", x.requestId, t);
             x.problem(Problem.of(500, "internal", "Internal Server Error",
                     "an unexpected error occurred; the request id identifies it in the logs"));
+        } finally {
+            MDC.clear();
         }
     }
 
