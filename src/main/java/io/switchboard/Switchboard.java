@@ -10,7 +10,6 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.WorkerConfig;
 import io.switchboard.deliver.Backoff;
 import io.switchboard.deliver.DeliveryChain;
-import io.switchboard.deliver.DeliveryObserver;
 import io.switchboard.deliver.RetryBudget;
 import io.switchboard.deliver.WorkerTransport;
 import io.switchboard.deliver.http.HttpWorkerTransport;
@@ -19,6 +18,7 @@ import io.switchboard.dispatch.Worker;
 import io.switchboard.dispatch.WorkerSelector;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.ingress.http.HttpIngress;
+import io.switchboard.observe.EngineMetrics;
 import io.switchboard.route.RoutingTable;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
@@ -53,12 +53,14 @@ public final class Switchboard implements AutoCloseable {
     private final WorkerTransport transport;
     private final Pipeline pipeline;
     private final HttpIngress ingress;
+    private final EngineMetrics metrics;
     private final ScheduledExecutorService ticks;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
     private Switchboard(SwitchboardConfig config, Ticker ticker, RandomGenerator random,
                         Function<List<Worker>, WorkerTransport> transportFactory) {
         this.config = config;
+        this.metrics = EngineMetrics.create(config, ticker);
         var classifier = Classifier.fromConfig(config);
         RoutingTable routes = RoutingTable.of(config.routes(), config.defaultClass());
 
@@ -74,8 +76,10 @@ public final class Switchboard implements AutoCloseable {
             }
             allWorkers.addAll(workers);
             WorkerSelector selector = WorkerSelector.forStrategy(pool.strategy(), List.copyOf(workers), random);
-            dispatchers.put(poolName, new PoolDispatcher(poolName, selector, config.queue().capacity(),
-                    TimeUnit.MILLISECONDS.toNanos(config.queue().agingMs()), ticker));
+            PoolDispatcher dispatcher = new PoolDispatcher(poolName, selector, config.queue().capacity(),
+                    TimeUnit.MILLISECONDS.toNanos(config.queue().agingMs()), ticker, metrics.selectionObserver());
+            metrics.bindPool(dispatcher);
+            dispatchers.put(poolName, dispatcher);
             if (pool.hashKey() != null) {
                 hashKeys.put(poolName, pool.hashKey());
             }
@@ -85,10 +89,11 @@ public final class Switchboard implements AutoCloseable {
         var delivery = config.delivery();
         DeliveryChain chain = new DeliveryChain(pools, hashKeys, transport, new RetryBudget(delivery.retryBudget(), ticker),
                 new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
-                random, DeliveryObserver.NONE);
-        this.pipeline = new Pipeline(classifier, routes, chain, ticker, config.queue().defaultTtlMs(),
+                random, metrics.deliveryObserver());
+        this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
                 config.logging().slowRequestMs());
-        this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness);
+        this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness,
+                metrics.ingress());
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
     }
 
@@ -168,6 +173,11 @@ public final class Switchboard implements AutoCloseable {
         return config;
     }
 
+    /** The engine's metrics, as {@code GET /metrics} serves them. */
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
     /** Ready when running and every required pool has a worker whose circuit admits calls. */
     public Readiness.Report readiness() {
         return switch (state.get()) {
@@ -220,6 +230,7 @@ public final class Switchboard implements AutoCloseable {
             LOG.warn("listener did not stop cleanly", e);
         }
         transport.close();
+        metrics.close();
         state.set(State.STOPPED);
         LOG.atInfo().addKeyValue("event", "engine_stopped").log("stopped");
     }

@@ -65,7 +65,7 @@ public final class DeliveryChain {
         this.maxAttempts = maxAttempts;
         this.ticker = ticker;
         this.random = random;
-        this.observer = observer;
+        this.observer = GuardedObserver.of(observer);
     }
 
     /** Delivers {@code message} along {@code route}; blocking, bounded by the message's deadline. */
@@ -75,11 +75,20 @@ public final class DeliveryChain {
 
     /** As {@link #deliver(Message, Route)}, recording where the time went into {@code times}. */
     public DeliveryResult deliver(Message message, Route route, StageTimes times) throws InterruptedException {
+        observer.deliveryStarted(message, route);
+        DeliveryResult result = run(message, route, times);
+        long waited = times.queueWaitNanos + times.workerNanos + times.backoffNanos;
+        observer.deliveryFinished(message, result, ticker.nanoTime() - message.acceptedNanos(), waited);
+        return result;
+    }
+
+    private DeliveryResult run(Message message, Route route, StageTimes times) throws InterruptedException {
         List<DeliveryResult.AttemptFailure> failures = new ArrayList<>(0);
         Set<Worker> tried = Set.of();
         String pool = route.pool();
         String lastWorker = null;
         int attempts = 0;
+        boolean fellBack = false;
         budget.deposit();
         while (true) {
             // deadline
@@ -88,18 +97,23 @@ public final class DeliveryChain {
             }
             // retry: pick the pool for this attempt
             pool = poolFor(route, tried);
+            if (!fellBack && !pool.equals(route.pool())) {
+                fellBack = true;
+                observer.fellBack(message, route.pool(), pool);
+            }
             PoolDispatcher dispatcher = pools.get(pool);
             String hashKey = hashKeyByPool.get(pool);
             var context = new SelectionContext(hashKey == null ? null : message.envelope().metadata().get(hashKey), tried);
             // circuit breaker, then limiter (inside Worker.tryAcquire, in that order)
-            long waitStarted = ticker.nanoTime();
+            long asked = ticker.nanoTime();
             Acquisition acquisition = dispatcher.acquire(message, context);
-            times.queueWaitNanos += ticker.nanoTime() - waitStarted;
+            long now = ticker.nanoTime();
+            times.queueWaitNanos += now - asked;
+            observer.workerWaitFinished(message, pool, now - asked);
             if (acquisition instanceof Acquisition.Refused refused) {
                 return refusal(refused.reason(), pool, lastWorker, attempts, failures);
             }
             Worker worker = ((Acquisition.Acquired) acquisition).worker();
-            long now = ticker.nanoTime();
             if (message.isExpired(now)) {
                 worker.breaker().releasePermission();
                 worker.release();
@@ -117,7 +131,7 @@ public final class DeliveryChain {
             record(worker, outcome, took);
             logAttempt(attempts, pool, worker, outcome, took);
             worker.release();
-            notifyObserver(message, attempts, worker, outcome, took);
+            observer.attemptFinished(message, attempts, worker, outcome, took);
 
             switch (outcome) {
                 case Outcome.Delivered d -> {
@@ -149,6 +163,7 @@ public final class DeliveryChain {
                         return failure(r.category(), "no time left before the deadline for attempt " + (attempts + 1)
                                 + "; last: " + r.detail(), pool, worker.id(), attempts, failures);
                     }
+                    observer.retrying(message, attempts + 1, worker, r.category());
                     if (delay > 0) {
                         TimeUnit.NANOSECONDS.sleep(delay);
                         times.backoffNanos += delay;
@@ -212,14 +227,6 @@ public final class DeliveryChain {
             // Rate limiting is the worker protecting itself; it neither proves nor disproves health.
             case Outcome.Retryable r when r.category() == ErrorCategory.RATE_LIMITED -> breaker.releasePermission();
             case Outcome.Retryable r -> breaker.onError(tookNanos, TimeUnit.NANOSECONDS, WorkerFailure.of(r.category()));
-        }
-    }
-
-    private void notifyObserver(Message message, int attempt, Worker worker, Outcome outcome, long took) {
-        try {
-            observer.attemptFinished(message, attempt, worker, outcome, took);
-        } catch (RuntimeException e) {
-            LOG.warn("delivery observer failed; ignoring", e);
         }
     }
 

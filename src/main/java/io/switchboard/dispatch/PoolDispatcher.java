@@ -5,6 +5,8 @@ import io.switchboard.queue.Handle;
 import io.switchboard.queue.Offer;
 import io.switchboard.queue.PendingQueue;
 import io.switchboard.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
@@ -27,18 +29,28 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PoolDispatcher implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PoolDispatcher.class);
+
     private final String name;
     private final WorkerSelector selector;
     private final PendingQueue<Waiter> queue;
     private final Ticker ticker;
+    private final SelectionObserver selectionObserver;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean closed;
 
     public PoolDispatcher(String name, WorkerSelector selector, int capacity, long agingNanos, Ticker ticker) {
+        this(name, selector, capacity, agingNanos, ticker, SelectionObserver.NONE);
+    }
+
+    /** As the other constructor, telling {@code selectionObserver} how long each arrival's selection took. */
+    public PoolDispatcher(String name, WorkerSelector selector, int capacity, long agingNanos, Ticker ticker,
+                          SelectionObserver selectionObserver) {
         this.name = name;
         this.selector = selector;
         this.ticker = ticker;
+        this.selectionObserver = selectionObserver;
         this.queue = new PendingQueue<>(capacity, agingNanos, ticker);
         for (Worker w : selector.workers()) {
             w.onRelease(this::onCapacity);
@@ -96,11 +108,14 @@ public final class PoolDispatcher implements AutoCloseable {
             return new Acquisition.Refused(Acquisition.Reason.SHUTDOWN);
         }
         Waiter waiter;
+        long selectionNanos = -1;
         waiting.incrementAndGet();
         lock.lock();
         try {
             if (queue.isEmpty()) {
+                long started = ticker.nanoTime();
                 Worker w = pick(context);
+                selectionNanos = ticker.nanoTime() - started;
                 if (w != null) {
                     waiting.decrementAndGet();
                     return new Acquisition.Acquired(w);
@@ -124,8 +139,20 @@ public final class PoolDispatcher implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+            // Reported after the lock is released so observing never lengthens the critical section.
+            if (selectionNanos >= 0) {
+                reportSelection(selectionNanos);
+            }
         }
         return await(waiter);
+    }
+
+    private void reportSelection(long nanos) {
+        try {
+            selectionObserver.selected(name, nanos);
+        } catch (RuntimeException e) {
+            LOG.warn("selection observer failed; ignoring", e);
+        }
     }
 
     private Acquisition await(Waiter waiter) throws InterruptedException {

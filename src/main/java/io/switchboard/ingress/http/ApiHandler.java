@@ -9,6 +9,7 @@ import io.switchboard.admission.InvalidEnvelope;
 import io.switchboard.classify.Classification;
 import io.switchboard.classify.MatchedRule;
 import io.switchboard.deliver.DeliveryResult;
+import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
@@ -56,6 +57,7 @@ final class ApiHandler extends Handler.Abstract {
     private final long maxBodyBytes;
     private final int maxInFlight;
     private final ExecutorService executor;
+    private final IngressMetrics metrics;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock idleLock = new ReentrantLock();
@@ -63,7 +65,7 @@ final class ApiHandler extends Handler.Abstract {
     private volatile boolean draining;
 
     ApiHandler(Pipeline pipeline, EnvelopeParser parser, Readiness readiness, long maxBodyBytes, int maxInFlight,
-               ExecutorService executor) {
+               ExecutorService executor, IngressMetrics metrics) {
         super(InvocationType.NON_BLOCKING);
         this.pipeline = pipeline;
         this.parser = parser;
@@ -71,6 +73,7 @@ final class ApiHandler extends Handler.Abstract {
         this.maxBodyBytes = maxBodyBytes;
         this.maxInFlight = maxInFlight;
         this.executor = executor;
+        this.metrics = metrics;
     }
 
     int inFlight() {
@@ -131,7 +134,8 @@ final class ApiHandler extends Handler.Abstract {
 
     private static boolean isProbe(Request request) {
         String path = request.getHttpURI().getPath();
-        return "/health".equals(path) || "/ready".equals(path);
+        // Scrapes too: metrics matter most when the engine is overloaded.
+        return "/health".equals(path) || "/ready".equals(path) || "/metrics".equals(path);
     }
 
     private void serve(Exchange x) {
@@ -142,6 +146,7 @@ final class ApiHandler extends Handler.Abstract {
             switch (path) {
                 case "/health" -> only(x, method, "GET", () -> x.json(200, Map.of("status", "ok")));
                 case "/ready" -> only(x, method, "GET", () -> ready(x));
+                case "/metrics" -> only(x, method, "GET", () -> metrics(x));
                 case "/v1/route" -> only(x, method, "POST", () -> route(x));
                 case "/v1/classify" -> only(x, method, "POST", () -> classify(x));
                 default -> x.problem(Problem.of(404, "not-found", "Not Found", "no such endpoint: " + path));
@@ -182,6 +187,11 @@ final class ApiHandler extends Handler.Abstract {
             body.put("reasons", draining ? List.of("the engine is draining for shutdown") : r.reasons());
         }
         x.json(ok ? 200 : 503, body);
+    }
+
+    private void metrics(Exchange x) {
+        IngressMetrics.Exposition page = metrics.scrape(x.request.getHeaders().get(HttpHeader.ACCEPT));
+        x.raw(200, page.contentType(), page.body());
     }
 
     private void classify(Exchange x) throws IOException {
@@ -390,6 +400,10 @@ final class ApiHandler extends Handler.Abstract {
         }
 
         void problem(Problem p) {
+            IngressMetrics.Rejection rejection = Rejections.of(p);
+            if (rejection != null) {
+                metrics.rejected(rejection);
+            }
             raw(p.status(), Problem.CONTENT_TYPE, p.toJson(request.getHttpURI().getPath(), requestId));
         }
 

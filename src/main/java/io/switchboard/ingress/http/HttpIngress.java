@@ -3,6 +3,7 @@ package io.switchboard.ingress.http;
 import io.switchboard.Pipeline;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.config.ServerConfig;
+import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -28,6 +29,12 @@ public final class HttpIngress implements AutoCloseable {
     private final ExecutorService requests;
 
     public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness) {
+        this(config, pipeline, parser, readiness, IngressMetrics.NONE);
+    }
+
+    /** As the other constructor, counting refused requests in {@code metrics} and serving its page at /metrics. */
+    public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness,
+                       IngressMetrics metrics) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
         this.server = new Server(threads);
@@ -46,7 +53,8 @@ public final class HttpIngress implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
-        this.handler = new ApiHandler(pipeline, parser, readiness, config.maxBodyBytes(), config.maxInFlight(), requests);
+        this.handler = new ApiHandler(pipeline, parser, readiness, config.maxBodyBytes(), config.maxInFlight(), requests,
+                metrics);
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(0);

@@ -1,0 +1,21 @@
+package io.switchboard.ingress.http;
+
+import io.switchboard.ingress.IngressMetrics.Rejection;
+
+/** Which answers count as refused requests, and why; everything else (2xx, 404, 405, 500, 502) is not a rejection. */
+final class Rejections {
+
+    private Rejections() {
+    }
+
+    /** The rejection {@code problem} stands for, or null. */
+    static Rejection of(Problem problem) {
+        return switch (problem.status()) {
+            case 400, 413, 415, 422 -> Rejection.INVALID;
+            case 429 -> Rejection.OVERLOAD;
+            case 503 -> "no-worker".equals(problem.slug()) ? Rejection.NO_WORKER : Rejection.SHUTDOWN;
+            case 504 -> Rejection.EXPIRED;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,170 @@
+package io.switchboard.observe;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.classify.Classifier;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.deliver.DeliveryObserver;
+import io.switchboard.dispatch.PoolDispatcher;
+import io.switchboard.dispatch.SelectionObserver;
+import io.switchboard.dispatch.Worker;
+import io.switchboard.ingress.IngressMetrics;
+import io.switchboard.message.Priority;
+import io.switchboard.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's metrics: one Prometheus registry holding the pipeline's timers, counters and gauges, JVM and process
+ * metrics and the build info, and the hooks the stages report through. Label values are bounded by the
+ * configuration (see docs/metrics.md), so the number of series is known when the engine starts.
+ */
+public final class EngineMetrics implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineMetrics.class);
+
+    private final PrometheusMeterRegistry registry;
+    private final Ticker ticker;
+    private final Labels labels;
+    private final DeliveryMetrics delivery;
+    private final HttpMetrics http;
+    private final JvmGcMetrics gc;
+    private final int queueCapacity;
+
+    private EngineMetrics(SwitchboardConfig config, Ticker ticker) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.ticker = ticker;
+        this.labels = Labels.of(config);
+        this.queueCapacity = config.queue().capacity();
+        registry.config().meterFilter(PromtoolClean.FILTER);
+        new JvmMemoryMetrics().bindTo(registry);
+        this.gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        PromtoolClean.bindProcessCpuSeconds(registry);
+        Gauge.builder("switchboard.build.info", () -> 1)
+                .description("Always 1; the labels say which build is running")
+                .tag("version", version())
+                .tag("java_version", System.getProperty("java.version", "unknown"))
+                .register(registry);
+        this.delivery = new DeliveryMetrics(registry, labels);
+        this.http = new HttpMetrics(registry);
+    }
+
+    /** A registry for the engine {@code config} describes; pools are added with {@link #bindPool}. */
+    public static EngineMetrics create(SwitchboardConfig config, Ticker ticker) {
+        return new EngineMetrics(config, ticker);
+    }
+
+    /** The version in the jar's manifest, or "development" when running from classes. */
+    static String version() {
+        String v = EngineMetrics.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Hears the delivery chain: attempts, waits, retries, fallbacks, outcomes, end to end and overhead. */
+    public DeliveryObserver deliveryObserver() {
+        return delivery;
+    }
+
+    /** Hears the dispatchers' worker selection times. */
+    public SelectionObserver selectionObserver() {
+        return delivery;
+    }
+
+    /** Counts refused requests and renders the page for {@code GET /metrics}. */
+    public IngressMetrics ingress() {
+        return http;
+    }
+
+    /** {@code classifier}, timing each classification. */
+    public Classifier timed(Classifier classifier) {
+        return new TimedClassifier(classifier, ticker, labels, registry);
+    }
+
+    /** Adds the gauges of a pool and its workers: queue depth, in flight, circuit state, health; and breaker refusals. */
+    public void bindPool(PoolDispatcher pool) {
+        String p = labels.pool(pool.name());
+        Priority[] priorities = Priority.ordered();
+        for (int i = 0; i < priorities.length; i++) {
+            int level = i;
+            Gauge.builder("switchboard.queue.depth", pool, d -> d.waitingByPriority()[level])
+                    .description("Messages waiting for a worker of a pool, by priority")
+                    .tag("pool", p).tag("priority", Labels.priority(priorities[i]))
+                    .strongReference(true)
+                    .register(registry);
+        }
+        Gauge.builder("switchboard.queue.capacity", () -> queueCapacity)
+                .description("Messages a pool's queue holds before it sheds or refuses")
+                .tag("pool", p)
+                .register(registry);
+        for (Worker w : pool.workers()) {
+            bindWorker(p, w);
+        }
+    }
+
+    private void bindWorker(String pool, Worker worker) {
+        String id = labels.worker(worker.id());
+        Gauge.builder("switchboard.worker.in_flight", worker, Worker::inFlight)
+                .description("Attempts a worker is serving now")
+                .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
+        Gauge.builder("switchboard.worker.max_concurrency", worker, Worker::maxConcurrency)
+                .description("Attempts a worker may serve at once")
+                .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
+        Gauge.builder("switchboard.worker.circuit_state", worker, w -> circuitState(w.breaker().getState()))
+                .description("A worker's circuit: 0 closed, 1 open, 2 half-open, 3 forced open, 4 disabled, 5 metrics only")
+                .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
+        Gauge.builder("switchboard.worker.healthy", worker, w -> w.circuitAdmits() ? 1 : 0)
+                .description("1 when a worker's circuit lets calls through (closed, half-open, or open long enough to probe)")
+                .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
+        delivery.registerWorker(worker);
+        worker.breaker().getEventPublisher().onCallNotPermitted(e -> {
+            try {
+                delivery.callNotPermitted(worker);
+            } catch (RuntimeException ex) {
+                LOG.warn("circuit metrics failed; ignoring", ex);
+            }
+        });
+    }
+
+    /** The circuit-state encoding documented in docs/metrics.md. */
+    static int circuitState(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+            case FORCED_OPEN -> 3;
+            case DISABLED -> 4;
+            case METRICS_ONLY -> 5;
+        };
+    }
+
+    /** Renders the Prometheus text page, as {@code GET /metrics} serves it. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
