@@ -1,14 +1,12 @@
 package io.switchboard;
 
-import io.switchboard.testing.Engines;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestRig;
 import io.switchboard.testing.TestWorker;
 import io.switchboard.testing.TestWorker.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,27 +19,15 @@ import static org.awaitility.Awaitility.await;
 /** Retries, fallbacks and the answers for every way a delivery can end, against real HTTP workers. */
 class DeliveryBehaviourTest {
 
-    @TempDir
-    Path dir;
-    final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final TestRig rig = new TestRig();
 
     private TestWorker worker(String id) {
-        TestWorker w = TestWorker.start(id);
-        resources.add(w);
-        return w;
+        return rig.worker(id);
     }
 
     private Switchboard engine(String yaml, TestWorker... workers) {
-        Switchboard s = Engines.start(dir, yaml, workers);
-        resources.add(s);
-        return s;
+        return rig.engine(yaml, workers);
     }
 
     private static String twoWorkerPool(String extra) {

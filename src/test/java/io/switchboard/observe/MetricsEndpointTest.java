@@ -1,22 +1,19 @@
 package io.switchboard.observe;
 
 import io.switchboard.Switchboard;
-import io.switchboard.testing.Engines;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestRig;
 import io.switchboard.testing.TestWorker;
 import io.switchboard.testing.TestWorker.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,27 +27,15 @@ class MetricsEndpointTest {
     private static final String REQUEST_ID = "req-4f1c9b2e-metrics-probe";
     private static final String SECRET = "zanzibar-quokka-9137";
 
-    @TempDir
-    Path dir;
-    final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final TestRig rig = new TestRig();
 
     private TestWorker worker(String id) {
-        TestWorker w = TestWorker.start(id);
-        resources.add(w);
-        return w;
+        return rig.worker(id);
     }
 
     private Switchboard engine(String yaml, TestWorker... workers) {
-        Switchboard s = Engines.start(dir, yaml, workers);
-        resources.add(s);
-        return s;
+        return rig.engine(yaml, workers);
     }
 
     /** Fails the first attempt of "flaky" messages with 503, refuses "refuse" messages with 400, answers the rest. */

@@ -1,21 +1,18 @@
 package io.switchboard.observe;
 
 import io.switchboard.Switchboard;
-import io.switchboard.testing.Engines;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestRig;
 import io.switchboard.testing.TestWorker;
 import io.switchboard.testing.TestWorker.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,16 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class PromtoolCheckTest {
 
-    @TempDir
-    Path dir;
-    final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final TestRig rig = new TestRig();
 
     static Path promtool() {
         String path = System.getenv("PATH");
@@ -56,12 +45,10 @@ class PromtoolCheckTest {
     void metricsPagePassesPromtoolWithoutLintFindings() throws Exception {
         Path promtool = promtool();
         assumeTrue(promtool != null, "promtool is not on PATH; install the Debian package 'prometheus'");
-        TestWorker a = TestWorker.start("a").answer(r -> r.body().path("content").asText().contains("refuse")
+        TestWorker a = rig.worker("a").answer(r -> r.body().path("content").asText().contains("refuse")
                 ? Reply.status(400) : Reply.ok("{\"ok\":true}"));
-        resources.add(a);
-        TestWorker b = TestWorker.start("b").answer(r -> Reply.status(503));
-        resources.add(b);
-        Switchboard engine = Engines.start(dir, """
+        TestWorker b = rig.worker("b").answer(r -> Reply.status(503));
+        Switchboard engine = rig.engine("""
                 server: {port: 0}
                 classes: [{name: chat, patterns: ["hello"]}]
                 default_class: chat
@@ -71,14 +58,14 @@ class PromtoolCheckTest {
                 routes: [{class: chat, pool: main, fallback: spare}]
                 delivery: {timeout_ms: 2000, max_attempts: 3, backoff: {initial_ms: 1, max_ms: 5}}
                 """, a, b);
-        resources.add(engine);
         // Every kind of meter with samples: retries, a fallback, a failure, a rejection.
         assertThat(Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}").status()).isEqualTo(200);
         assertThat(Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello refuse\"}").status()).isEqualTo(502);
         assertThat(Http.postJson(engine.port(), "/v1/route", "[]").status()).isEqualTo(422);
         String page = Http.get(engine.port(), "/metrics").text();
 
-        Path file = dir.resolve("metrics.txt");
+        Path file = Files.createTempFile("metrics-", ".txt");
+        file.toFile().deleteOnExit();
         Files.writeString(file, page);
         Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
                 .redirectInput(file.toFile())
