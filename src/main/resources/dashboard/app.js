@@ -44,7 +44,9 @@
 
   // Draws series (arrays of numbers or null for gaps) as lines over a fixed five-minute frame.
   function chart(svgId, series, slots, format) {
-    var svg = $(svgId), W = 600, H = 160, top = 8, bottom = 16, left = 0;
+    // The drawing uses the element's real size so that text is never stretched.
+    var svg = $(svgId), W = svg.clientWidth || 600, H = svg.clientHeight || 140, top = 4, bottom = 16, left = 0;
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var max = 0;
     series.forEach(function (s) { s.values.forEach(function (v) { if (v !== null && v > max) { max = v; } }); });
     max = niceMax(max);
@@ -56,7 +58,7 @@
       g.setAttribute('class', 'grid');
       svg.appendChild(g);
       var t = document.createElementNS(SVG, 'text');
-      t.setAttribute('x', 4); t.setAttribute('y', y - 2);
+      t.setAttribute('x', 4); t.setAttribute('y', f === 0 ? y - 3 : y + 11);
       t.textContent = format(max * f);
       svg.appendChild(t);
     });
