@@ -19,6 +19,7 @@ import io.switchboard.dispatch.WorkerSelector;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.ingress.http.HttpIngress;
 import io.switchboard.observe.EngineMetrics;
+import io.switchboard.observe.LiveStats;
 import io.switchboard.route.RoutingTable;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class Switchboard implements AutoCloseable {
     private final Pipeline pipeline;
     private final HttpIngress ingress;
     private final EngineMetrics metrics;
+    private final LiveStats live;
     private final ScheduledExecutorService ticks;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
@@ -85,15 +87,16 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         this.pools = Map.copyOf(dispatchers);
+        this.live = LiveStats.create(config, dispatchers, this::readiness, ticker);
         this.transport = transportFactory.apply(List.copyOf(allWorkers));
         var delivery = config.delivery();
         DeliveryChain chain = new DeliveryChain(pools, hashKeys, transport, new RetryBudget(delivery.retryBudget(), ticker),
                 new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
-                random, metrics.deliveryObserver());
+                random, live.observing(metrics.deliveryObserver()));
         this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
                 config.logging().slowRequestMs());
         this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness,
-                metrics.ingress());
+                metrics.ingress(), live);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
     }
 

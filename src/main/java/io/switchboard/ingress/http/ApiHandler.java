@@ -58,6 +58,7 @@ final class ApiHandler extends Handler.Abstract {
     private final int maxInFlight;
     private final ExecutorService executor;
     private final IngressMetrics metrics;
+    private final DashboardRoutes views;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock idleLock = new ReentrantLock();
@@ -65,7 +66,7 @@ final class ApiHandler extends Handler.Abstract {
     private volatile boolean draining;
 
     ApiHandler(Pipeline pipeline, EnvelopeParser parser, Readiness readiness, long maxBodyBytes, int maxInFlight,
-               ExecutorService executor, IngressMetrics metrics) {
+               ExecutorService executor, IngressMetrics metrics, DashboardRoutes views) {
         super(InvocationType.NON_BLOCKING);
         this.pipeline = pipeline;
         this.parser = parser;
@@ -74,6 +75,7 @@ final class ApiHandler extends Handler.Abstract {
         this.maxInFlight = maxInFlight;
         this.executor = executor;
         this.metrics = metrics;
+        this.views = views;
     }
 
     int inFlight() {
@@ -134,8 +136,8 @@ final class ApiHandler extends Handler.Abstract {
 
     private static boolean isProbe(Request request) {
         String path = request.getHttpURI().getPath();
-        // Scrapes too: metrics matter most when the engine is overloaded.
-        return "/health".equals(path) || "/ready".equals(path) || "/metrics".equals(path);
+        // Scrapes and the dashboard too: they matter most when the engine is overloaded.
+        return "/health".equals(path) || "/ready".equals(path) || "/metrics".equals(path) || DashboardRoutes.serves(path);
     }
 
     private void serve(Exchange x) {
@@ -149,7 +151,13 @@ final class ApiHandler extends Handler.Abstract {
                 case "/metrics" -> only(x, method, "GET", () -> metrics(x));
                 case "/v1/route" -> only(x, method, "POST", () -> route(x));
                 case "/v1/classify" -> only(x, method, "POST", () -> classify(x));
-                default -> x.problem(Problem.of(404, "not-found", "Not Found", "no such endpoint: " + path));
+                default -> {
+                    if (DashboardRoutes.serves(path)) {
+                        only(x, method, "GET", () -> x.page(views.page(path)));
+                    } else {
+                        x.problem(Problem.of(404, "not-found", "Not Found", "no such endpoint: " + path));
+                    }
+                }
             }
         } catch (InterruptedException e) {
             // Only the listener stopping interrupts a request thread.
@@ -397,6 +405,11 @@ final class ApiHandler extends Handler.Abstract {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        void page(DashboardRoutes.Page p) {
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            raw(p.status(), p.contentType(), p.body());
         }
 
         void problem(Problem p) {

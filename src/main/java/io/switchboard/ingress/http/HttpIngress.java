@@ -3,6 +3,7 @@ package io.switchboard.ingress.http;
 import io.switchboard.Pipeline;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.config.ServerConfig;
+import io.switchboard.ingress.EngineStatus;
 import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -35,6 +36,12 @@ public final class HttpIngress implements AutoCloseable {
     /** As the other constructor, counting refused requests in {@code metrics} and serving its page at /metrics. */
     public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness,
                        IngressMetrics metrics) {
+        this(config, pipeline, parser, readiness, metrics, EngineStatus.NONE);
+    }
+
+    /** As the other constructors, also serving {@code status} at /v1/health/details and /v1/stats, and the dashboard. */
+    public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness,
+                       IngressMetrics metrics, EngineStatus status) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
         this.server = new Server(threads);
@@ -54,7 +61,7 @@ public final class HttpIngress implements AutoCloseable {
         server.addConnector(connector);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
         this.handler = new ApiHandler(pipeline, parser, readiness, config.maxBodyBytes(), config.maxInFlight(), requests,
-                metrics);
+                metrics, new DashboardRoutes(status));
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(0);
