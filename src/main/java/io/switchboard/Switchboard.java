@@ -20,11 +20,14 @@ import io.switchboard.ingress.Readiness;
 import io.switchboard.ingress.http.HttpIngress;
 import io.switchboard.observe.EngineMetrics;
 import io.switchboard.observe.LiveStats;
+import io.switchboard.observe.alert.AlertEvaluator;
 import io.switchboard.route.RoutingTable;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +60,8 @@ public final class Switchboard implements AutoCloseable {
     private final EngineMetrics metrics;
     private final LiveStats live;
     private final ScheduledExecutorService ticks;
+    private final AlertEvaluator alerts;
+    private volatile String instance;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
     private Switchboard(SwitchboardConfig config, Ticker ticker, RandomGenerator random,
@@ -98,6 +103,7 @@ public final class Switchboard implements AutoCloseable {
         this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness,
                 metrics.ingress(), live);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
+        this.alerts = AlertEvaluator.create(config.alerts(), metrics.registry(), ticker, this::instance);
     }
 
     /** Builds the engine with the system clock, real randomness and HTTP workers. Nothing listens until {@link #start()}. */
@@ -144,6 +150,7 @@ public final class Switchboard implements AutoCloseable {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("closed while starting");
         }
+        alerts.start();
         LOG.atInfo().addKeyValue("event", "engine_started").addKeyValue("port", ingress.port())
                 .addKeyValue("pools", pools.keySet()).log("switchboard ready on port {}", ingress.port());
         return this;
@@ -179,6 +186,29 @@ public final class Switchboard implements AutoCloseable {
     /** The engine's metrics, as {@code GET /metrics} serves them. */
     public EngineMetrics metrics() {
         return metrics;
+    }
+
+    /** The engine's own alerting: the alerts firing now, and an evaluation on demand. */
+    public AlertEvaluator alerts() {
+        return alerts;
+    }
+
+    /** {@code host:port} of this engine, as alert payloads name it; resolved on first use, off the start path. */
+    private String instance() {
+        String known = instance;
+        if (known == null) {
+            String host = System.getenv("HOSTNAME");
+            if (host == null || host.isBlank()) {
+                try {
+                    host = InetAddress.getLocalHost().getHostName();
+                } catch (UnknownHostException e) {
+                    host = "localhost";
+                }
+            }
+            known = host + ":" + ingress.port();
+            instance = known;
+        }
+        return known;
     }
 
     /** Ready when running and every required pool has a worker whose circuit admits calls. */
@@ -227,6 +257,7 @@ public final class Switchboard implements AutoCloseable {
                 .log(drained ? "drained" : "drain timed out; refusing what is left");
         pools.values().forEach(PoolDispatcher::close);
         ticks.shutdownNow();
+        alerts.close();
         try {
             ingress.close();
         } catch (Exception e) {

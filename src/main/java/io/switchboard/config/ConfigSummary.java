@@ -59,6 +59,14 @@ public final class ConfigSummary {
                 plural(cb.halfOpenCalls(), "probe"));
         QueueConfig q = config.queue();
         line(out, 0, "queue     %d per pool, default ttl %d ms, aging %d ms", q.capacity(), q.defaultTtlMs(), q.agingMs());
+        AlertsConfig a = config.alerts();
+        line(out, 0, "alerts    every %d ms; error rate > %s, silence %d ms, p95 > %d ms, queue > %s%s",
+                a.evaluationIntervalMs(), number(a.errorRateThreshold()), a.silenceWindowMs(), a.latencySloMs(),
+                number(a.queueFillThreshold()), a.webhooks().isEmpty() ? "; no webhooks (logged only)" : "");
+        for (WebhookConfig w : a.webhooks()) {
+            // Only the host: the rest of a webhook URL is often its secret.
+            line(out, 1, "%s webhook to %s, timeout %d ms", w.format(), w.uri().getHost(), w.timeoutMs());
+        }
         StoreConfig s = config.store();
         line(out, 0, "store     %s %s", s.type(), "redis".equals(s.type()) ? s.url() : s.path());
         return out.toString();

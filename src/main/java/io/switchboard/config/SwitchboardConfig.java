@@ -18,7 +18,8 @@ public record SwitchboardConfig(
         @JsonProperty("circuit_breaker") CircuitBreakerSettings circuitBreaker,
         @JsonProperty("queue") QueueConfig queue,
         @JsonProperty("store") StoreConfig store,
-        @JsonProperty("logging") LoggingConfig logging) {
+        @JsonProperty("logging") LoggingConfig logging,
+        @JsonProperty("alerts") AlertsConfig alerts) {
 
     public SwitchboardConfig {
         server = Check.orDefault(server, ServerConfig.defaults());
@@ -30,6 +31,7 @@ public record SwitchboardConfig(
         queue = Check.orDefault(queue, QueueConfig.defaults());
         store = Check.orDefault(store, StoreConfig.defaults());
         logging = Check.orDefault(logging, LoggingConfig.defaults());
+        alerts = Check.orDefault(alerts, AlertsConfig.defaults());
 
         if (pools.isEmpty()) {
             throw new InvalidValueException("pools", "at least one pool is required");

@@ -287,6 +287,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void alertsSectionIsOptionalAndItsWebhooksAreBound() {
+        Path none = write("none.yaml", BASE);
+        Path some = write("some.yaml", BASE + """
+                alerts:
+                  evaluation_interval_ms: 5000
+                  latency_slo_ms: 2000
+                  webhooks:
+                    - {url: "https://hooks.example.com/services/T0/B0/secret", format: Slack}
+                    - {url: "http://127.0.0.1:9000/alerts", timeout_ms: 1000}
+                """);
+
+        AlertsConfig defaults = ConfigLoader.load(none, Optional.empty(), Map.of()).alerts();
+        AlertsConfig alerts = ConfigLoader.load(some, Optional.empty(), Map.of()).alerts();
+
+        assertThat(defaults).isEqualTo(AlertsConfig.defaults());
+        assertThat(defaults.webhooks()).isEmpty();
+        assertThat(defaults.evaluationIntervalMs()).isEqualTo(15_000L);
+        assertThat(alerts.evaluationIntervalMs()).isEqualTo(5_000L);
+        assertThat(alerts.latencySloMs()).isEqualTo(2_000L);
+        assertThat(alerts.errorRateThreshold()).isEqualTo(0.1);
+        assertThat(alerts.webhooks()).extracting(WebhookConfig::format, WebhookConfig::timeoutMs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("slack", 5_000L),
+                        org.assertj.core.groups.Tuple.tuple("json", 1_000L));
+    }
+
+    @Test
+    void unknownAndInvalidAlertKeysAreReportedAtTheirFullPath() {
+        Path base = write("switchboard.yaml", BASE + """
+                alerts:
+                  evaluation_interval: 5000
+                  error_rate_threshold: 1.5
+                  webhooks:
+                    - {url: "https://hooks.example.com/x", fromat: slack}
+                    - {url: "hooks.example.com/y", format: teams}
+                """);
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactlyInAnyOrder(
+                        "alerts.evaluation_interval: unknown key (did you mean 'evaluation_interval_ms'?)",
+                        "alerts.webhooks[0].fromat: unknown key (did you mean 'format'?)",
+                        "alerts.webhooks[1].url: must be an absolute http:// or https:// URL");
+        Path threshold = write("threshold.yaml", BASE + "alerts: {error_rate_threshold: 1.5}\n");
+        assertThat(problems(threshold, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("alerts.error_rate_threshold: must be between 0.0 and 1.0, got 1.5");
+    }
+
+    @Test
     void yamlSyntaxErrorIsReportedWithLineAndColumn() {
         Path base = write("switchboard.yaml", "server:\n  port: 8080\n  host: [127.0.0.1\npools: {}\n");
 
