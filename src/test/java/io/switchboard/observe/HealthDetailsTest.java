@@ -2,16 +2,14 @@ package io.switchboard.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.Switchboard;
-import io.switchboard.testing.Engines;
 import io.switchboard.testing.FakeTicker;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestRig;
 import io.switchboard.testing.TestWorker;
 import io.switchboard.testing.TestWorker.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,28 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code GET /v1/health/details} on a real engine: the shape a monitor script parses, and the values behind it. */
 class HealthDetailsTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestRig rig = new TestRig();
     final FakeTicker ticker = FakeTicker.create();
-    final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
 
     private TestWorker worker(String id) {
-        TestWorker w = TestWorker.start(id);
-        resources.add(w);
-        return w;
+        return rig.worker(id);
     }
 
     private Switchboard engine(String yaml, TestWorker... workers) {
-        Switchboard s = Engines.start(ticker, dir, yaml, workers);
-        resources.add(s);
-        return s;
+        return rig.engine(ticker, yaml, workers);
     }
 
     private static String config(String circuitBreaker) {

@@ -32,6 +32,11 @@ public final class TestRig implements AfterEachCallback {
         return add(Engines.start(dir(), yaml, workers));
     }
 
+    /** As {@link #engine(String, TestWorker...)}, reading time from {@code ticker}. */
+    public Switchboard engine(io.switchboard.time.Ticker ticker, String yaml, TestWorker... workers) {
+        return add(Engines.start(ticker, dir(), yaml, workers));
+    }
+
     /** Closes {@code resource} with the others after the test. */
     public <T extends AutoCloseable> T add(T resource) {
         resources.add(resource);
