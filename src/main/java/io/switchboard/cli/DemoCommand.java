@@ -120,7 +120,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("""
 
                 Switchboard demo is running.
-                  engine      http://%1$s      health: /health   readiness: /ready
+                  dashboard   http://%1$s/
+                  engine      http://%1$s      health: /health   readiness: /ready   metrics: /metrics
                   workers
                 %2$s
 
