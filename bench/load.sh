@@ -54,23 +54,8 @@ done
 warmup_s=$(duration_seconds "$WARMUP")
 duration_s=$(duration_seconds "$DURATION")
 
-TMP=$(mktemp -d /tmp/switchboard-load.XXXXXX)
-on_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_all
-  if [ "$rc" -ne 0 ] && [ -s "$TMP/switchboard.log" ]; then
-    log "last lines of the Switchboard log:"
-    tail -n 20 "$TMP/switchboard.log" >&2
-  fi
-  if [ -n "${KEEP_TMP:-}" ]; then log "kept $TMP (logs, configs, raw outputs)"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
 # KEEP_TMP=1 keeps the temporary directory (configs, logs, raw wrk output) for a look afterwards.
-trap on_exit EXIT
-trap 'log "failed: line $LINENO: $BASH_COMMAND"' ERR
-trap 'log "interrupted"; exit 130' INT
-trap 'exit 143' TERM
+init_tmp_and_traps switchboard.log load
 
 need_tools wrk:wrk nginx:nginx haproxy:haproxy curl:curl python3:python3
 prepare_engine "$ROOT"

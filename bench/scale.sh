@@ -47,23 +47,8 @@ per_worker=$(((CONCURRENT * 12 / 10 + WORKERS - 1) / WORKERS + 1))
 IFS=';' read -ra variants <<<"$JVM_VARIANTS"
 [ "${#variants[@]}" -ge 1 ] || die "JVM_VARIANTS must name at least one option set ('default' for none)"
 
-TMP=$(mktemp -d /tmp/switchboard-scale.XXXXXX)
-on_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_all
-  if [ "$rc" -ne 0 ] && [ -s "$TMP/engine.log" ]; then
-    log "last lines of the Switchboard log:"
-    tail -n 20 "$TMP/engine.log" >&2
-  fi
-  if [ -n "${KEEP_TMP:-}" ]; then log "kept $TMP (logs, configs, raw outputs)"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
 # KEEP_TMP=1 keeps the temporary directory (configs, logs, raw h2load output, RSS samples) for a look afterwards.
-trap on_exit EXIT
-trap 'log "failed: line $LINENO: $BASH_COMMAND"' ERR
-trap 'log "interrupted"; exit 130' INT
-trap 'exit 143' TERM
+init_tmp_and_traps engine.log scale
 
 need_tools h2load:nghttp2-client curl:curl python3:python3
 prepare_engine "$ROOT"

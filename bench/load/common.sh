@@ -132,3 +132,26 @@ write_nginx_conf() {
     echo "}"
   } >"$dir/nginx.conf"
 }
+
+# Makes TMP, a temporary directory removed on exit (KEEP_TMP=1 keeps it), and the traps every benchmark needs:
+# stop everything started, show the tail of the engine log ($TMP/$1) when the run failed, report errors and Ctrl-C.
+init_tmp_and_traps() {
+  ENGINE_LOG_NAME=$1
+  TMP=$(mktemp -d "/tmp/switchboard-$2.XXXXXX")
+  trap on_exit EXIT
+  trap 'log "failed: line $LINENO: $BASH_COMMAND"' ERR
+  trap 'log "interrupted"; exit 130' INT
+  trap 'exit 143' TERM
+}
+
+on_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_all
+  if [ "$rc" -ne 0 ] && [ -s "$TMP/$ENGINE_LOG_NAME" ]; then
+    log "last lines of the Switchboard log:"
+    tail -n 20 "$TMP/$ENGINE_LOG_NAME" >&2
+  fi
+  if [ -n "${KEEP_TMP:-}" ]; then log "kept $TMP (logs, configs, raw outputs)"; else rm -rf "$TMP"; fi
+  exit "$rc"
+}
