@@ -10,21 +10,18 @@ import java.util.List;
  * after the key's hash, walking on clockwise past workers that are not admitted; it returns to its own worker once
  * that worker is admitted again. Messages without a key are spread round-robin.
  */
-final class ConsistentHashSelector implements WorkerSelector {
+final class ConsistentHashSelector extends SnapshotSelector {
 
     static final int POINTS_PER_WEIGHT = 160;
     static final int MAX_POINTS = 1 << 16;
 
-    private final List<Worker> list;
-    private final Worker[] workers;
     /** Sorted point positions; {@code owners[i]} is the index of the worker owning {@code points[i]}. */
     private final long[] points;
     private final int[] owners;
     private final WorkerSelector keyless;
 
     ConsistentHashSelector(List<Worker> workers) {
-        this.list = List.copyOf(workers);
-        this.workers = this.list.toArray(Worker[]::new);
+        super(workers);
         this.keyless = new RoundRobinSelector(this.list);
         int[] counts = pointCounts(this.workers);
         int total = Arrays.stream(counts).sum();
@@ -83,11 +80,6 @@ final class ConsistentHashSelector implements WorkerSelector {
             }
         }
         return null;
-    }
-
-    @Override
-    public List<Worker> workers() {
-        return list;
     }
 
     private static int[] pointCounts(Worker[] workers) {

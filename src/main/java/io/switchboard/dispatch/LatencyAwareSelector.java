@@ -8,15 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * sample yet is tried first, but only while it has nothing in flight: one probe at a time measures it, and a worker
  * that never succeeds (so never gets a sample) cannot draw all the traffic. Busy unmeasured workers come last.
  */
-final class LatencyAwareSelector implements WorkerSelector {
+final class LatencyAwareSelector extends SnapshotSelector {
 
-    private final List<Worker> list;
-    private final Worker[] workers;
     private final AtomicLong next = new AtomicLong();
 
     LatencyAwareSelector(List<Worker> workers) {
-        this.list = List.copyOf(workers);
-        this.workers = this.list.toArray(Worker[]::new);
+        super(workers);
     }
 
     @Override
@@ -52,10 +49,5 @@ final class LatencyAwareSelector implements WorkerSelector {
             }
         }
         return best != null ? best : busyUnmeasured;
-    }
-
-    @Override
-    public List<Worker> workers() {
-        return list;
     }
 }

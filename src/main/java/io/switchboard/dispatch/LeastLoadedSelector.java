@@ -4,15 +4,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The admitted worker with the lowest in-flight share; the scan starts at a rotating index so ties take turns. */
-final class LeastLoadedSelector implements WorkerSelector {
+final class LeastLoadedSelector extends SnapshotSelector {
 
-    private final List<Worker> list;
-    private final Worker[] workers;
     private final AtomicLong next = new AtomicLong();
 
     LeastLoadedSelector(List<Worker> workers) {
-        this.list = List.copyOf(workers);
-        this.workers = this.list.toArray(Worker[]::new);
+        super(workers);
     }
 
     @Override
@@ -39,10 +36,5 @@ final class LeastLoadedSelector implements WorkerSelector {
             }
         }
         return best;
-    }
-
-    @Override
-    public List<Worker> workers() {
-        return list;
     }
 }

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  * Power of two choices: two distinct random workers, the one with the lower expected wait wins. Comparing just two
  * keeps the herd from stampeding onto whichever worker looked best a moment ago, which a full scan would do.
  */
-final class PowerOfTwoSelector implements WorkerSelector {
+final class PowerOfTwoSelector extends SnapshotSelector {
 
     /** Random pairs tried before falling back to a scan of the whole pool. */
     private static final int PAIR_ROUNDS = 3;
@@ -19,13 +19,10 @@ final class PowerOfTwoSelector implements WorkerSelector {
      */
     static final long LATENCY_FLOOR_NANOS = 100_000;
 
-    private final List<Worker> list;
-    private final Worker[] workers;
     private final RandomGenerator random;
 
     PowerOfTwoSelector(List<Worker> workers, RandomGenerator random) {
-        this.list = List.copyOf(workers);
-        this.workers = this.list.toArray(Worker[]::new);
+        super(workers);
         this.random = Objects.requireNonNull(random, "random");
     }
 
@@ -76,11 +73,6 @@ final class PowerOfTwoSelector implements WorkerSelector {
             }
         }
         return best;
-    }
-
-    @Override
-    public List<Worker> workers() {
-        return list;
     }
 
     private static long cost(Worker w) {

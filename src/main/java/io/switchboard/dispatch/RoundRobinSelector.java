@@ -4,15 +4,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Workers in turn; a skipped worker's turn passes to the next admitted one without doubling its share. */
-final class RoundRobinSelector implements WorkerSelector {
+final class RoundRobinSelector extends SnapshotSelector {
 
-    private final List<Worker> list;
-    private final Worker[] workers;
     private final AtomicLong next = new AtomicLong();
 
     RoundRobinSelector(List<Worker> workers) {
-        this.list = List.copyOf(workers);
-        this.workers = this.list.toArray(Worker[]::new);
+        super(workers);
     }
 
     @Override
@@ -35,10 +32,5 @@ final class RoundRobinSelector implements WorkerSelector {
             }
         }
         return null;
-    }
-
-    @Override
-    public List<Worker> workers() {
-        return list;
     }
 }

@@ -8,19 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code a a b a c a a} rather than five a's in a row. Weights are reduced by their gcd and scaled down when the
  * schedule would exceed {@link #MAX_SCHEDULE} entries.
  */
-final class WeightedRoundRobinSelector implements WorkerSelector {
+final class WeightedRoundRobinSelector extends SnapshotSelector {
 
     static final int MAX_SCHEDULE = 4096;
 
-    private final List<Worker> list;
-    private final Worker[] workers;
     /** Indexes into {@link #workers}, one per turn. */
     private final int[] schedule;
     private final AtomicLong next = new AtomicLong();
 
     WeightedRoundRobinSelector(List<Worker> workers) {
-        this.list = List.copyOf(workers);
-        this.workers = this.list.toArray(Worker[]::new);
+        super(workers);
         int[] weights = new int[this.workers.length];
         for (int i = 0; i < weights.length; i++) {
             weights[i] = this.workers[i].weight();
@@ -60,11 +57,6 @@ final class WeightedRoundRobinSelector implements WorkerSelector {
             }
         }
         return null;
-    }
-
-    @Override
-    public List<Worker> workers() {
-        return list;
     }
 
     static int[] normalize(int[] weights) {
