@@ -12,6 +12,11 @@ public interface DeliveryObserver {
 
     DeliveryObserver NONE = (message, attempt, worker, outcome, nanos) -> { };
 
+    /** One observer telling all of {@code observers} every event; a throwing one never silences the others. */
+    static DeliveryObserver all(DeliveryObserver... observers) {
+        return new FanOutObserver(java.util.List.of(observers));
+    }
+
     /** One attempt on {@code worker} ended with {@code outcome} after {@code durationNanos}. */
     void attemptFinished(Message message, int attempt, Worker worker, Outcome outcome, long durationNanos);
 

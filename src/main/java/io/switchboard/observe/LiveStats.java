@@ -14,7 +14,6 @@ import io.switchboard.time.Ticker;
 
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -82,7 +81,7 @@ public final class LiveStats implements EngineStatus {
 
     /** An observer that feeds these figures and also tells {@code alongside} (the metrics) everything. */
     public DeliveryObserver observing(DeliveryObserver alongside) {
-        return new FanOutObserver(List.of(alongside, observer));
+        return DeliveryObserver.all(alongside, observer);
     }
 
     @Override

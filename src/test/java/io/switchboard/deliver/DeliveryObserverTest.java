@@ -116,39 +116,40 @@ class DeliveryObserverTest {
                 "finished Success total 62ms waiting 60ms");
     }
 
+    private final DeliveryObserver throwing = new DeliveryObserver() {
+        @Override
+        public void attemptFinished(Message m, int attempt, Worker worker, Outcome outcome, long nanos) {
+            throw new IllegalStateException("attemptFinished");
+        }
+
+        @Override
+        public void deliveryStarted(Message m, Route route) {
+            throw new IllegalStateException("deliveryStarted");
+        }
+
+        @Override
+        public void workerWaitFinished(Message m, String pool, long waitNanos) {
+            throw new IllegalStateException("workerWaitFinished");
+        }
+
+        @Override
+        public void fellBack(Message m, String fromPool, String toPool) {
+            throw new IllegalStateException("fellBack");
+        }
+
+        @Override
+        public void retrying(Message m, int nextAttempt, Worker worker, ErrorCategory cause) {
+            throw new IllegalStateException("retrying");
+        }
+
+        @Override
+        public void deliveryFinished(Message m, DeliveryResult result, long totalNanos, long waitingNanos) {
+            throw new IllegalStateException("deliveryFinished");
+        }
+    };
+
     @Test
     void throwingObserverNeverBreaksDelivery() throws Exception {
-        DeliveryObserver throwing = new DeliveryObserver() {
-            @Override
-            public void attemptFinished(Message m, int attempt, Worker worker, Outcome outcome, long nanos) {
-                throw new IllegalStateException("attemptFinished");
-            }
-
-            @Override
-            public void deliveryStarted(Message m, Route route) {
-                throw new IllegalStateException("deliveryStarted");
-            }
-
-            @Override
-            public void workerWaitFinished(Message m, String pool, long waitNanos) {
-                throw new IllegalStateException("workerWaitFinished");
-            }
-
-            @Override
-            public void fellBack(Message m, String fromPool, String toPool) {
-                throw new IllegalStateException("fellBack");
-            }
-
-            @Override
-            public void retrying(Message m, int nextAttempt, Worker worker, ErrorCategory cause) {
-                throw new IllegalStateException("retrying");
-            }
-
-            @Override
-            public void deliveryFinished(Message m, DeliveryResult result, long totalNanos, long waitingNanos) {
-                throw new IllegalStateException("deliveryFinished");
-            }
-        };
 
         DeliveryResult result = chain(throwing).deliver(message(), new Route("c", "p", "q"));
 
@@ -156,5 +157,15 @@ class DeliveryObserverTest {
             assertThat(s.worker()).isEqualTo("b");
             assertThat(s.attempts()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void aThrowingObserverDoesNotSilenceTheOthersItIsCombinedWith() throws Exception {
+        DeliveryResult result = chain(DeliveryObserver.all(throwing, recorder)).deliver(message(), new Route("c", "p", "q"));
+
+        assertThat(result).isInstanceOf(DeliveryResult.Success.class);
+        assertThat(events).first().isEqualTo("started p");
+        assertThat(events).contains("attempt 1 a Retryable 30ms", "retrying 2 after a http_5xx", "attempt 2 b Delivered 30ms");
+        assertThat(events).last().asString().startsWith("finished Success");
     }
 }
