@@ -29,17 +29,10 @@ public final class HttpIngress implements AutoCloseable {
     private final ApiHandler handler;
     private final ExecutorService requests;
 
-    public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness) {
-        this(config, pipeline, parser, readiness, IngressMetrics.NONE);
-    }
-
-    /** As the other constructor, counting refused requests in {@code metrics} and serving its page at /metrics. */
-    public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness,
-                       IngressMetrics metrics) {
-        this(config, pipeline, parser, readiness, metrics, EngineStatus.NONE);
-    }
-
-    /** As the other constructors, also serving {@code status} at /v1/health/details and /v1/stats, and the dashboard. */
+    /**
+     * A listener for {@code pipeline}: refused requests are counted in {@code metrics} (whose page it serves at
+     * /metrics), and {@code status} is served at /v1/health/details, /v1/stats and as the dashboard.
+     */
     public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness,
                        IngressMetrics metrics, EngineStatus status) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
