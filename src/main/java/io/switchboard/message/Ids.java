@@ -12,25 +12,32 @@ public final class Ids {
 
     /** A UUIDv7 string for a message accepted at {@code epochMillis}. */
     public static String newId(long epochMillis) {
+        return uuid7(epochMillis, true);
+    }
+
+    /** A new W3C trace id: 32 lower-case hex digits (a UUIDv7 without dashes), time-ordered, never all zeros. */
+    public static String newTraceId(long epochMillis) {
+        return uuid7(epochMillis, false);
+    }
+
+    private static String uuid7(long epochMillis, boolean dashes) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long msb = (epochMillis << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
         long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        char[] out = new char[36];
+        int dash = dashes ? 1 : 0;
+        char[] out = new char[32 + 4 * dash];
         hex(msb >>> 32, 8, out, 0);
-        out[8] = '-';
-        hex(msb >>> 16, 4, out, 9);
-        out[13] = '-';
-        hex(msb, 4, out, 14);
-        out[18] = '-';
-        hex(lsb >>> 48, 4, out, 19);
-        out[23] = '-';
-        hex(lsb, 12, out, 24);
+        hex(msb >>> 16, 4, out, 8 + dash);
+        hex(msb, 4, out, 12 + 2 * dash);
+        hex(lsb >>> 48, 4, out, 16 + 3 * dash);
+        hex(lsb, 12, out, 20 + 4 * dash);
+        if (dashes) {
+            out[8] = '-';
+            out[13] = '-';
+            out[18] = '-';
+            out[23] = '-';
+        }
         return new String(out);
-    }
-
-    /** A new W3C trace id: 32 lower-case hex digits, time-ordered, never all zeros. */
-    public static String newTraceId(long epochMillis) {
-        return newId(epochMillis).replace("-", "");
     }
 
     /** Whether {@code id} has the shape of a W3C trace id (32 lower-case hex digits, not all zeros). */
