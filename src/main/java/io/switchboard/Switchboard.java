@@ -4,6 +4,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.classify.Classifier;
+import io.switchboard.complete.CompletionEvent;
+import io.switchboard.complete.EventRelay;
+import io.switchboard.complete.EventSink;
+import io.switchboard.complete.SettlementPolicy;
+import io.switchboard.complete.webhook.WebhookSink;
+import io.switchboard.config.EventSinkConfig;
+import io.switchboard.config.StoreConfig;
 import io.switchboard.config.CircuitBreakerSettings;
 import io.switchboard.config.PoolConfig;
 import io.switchboard.config.SwitchboardConfig;
@@ -22,12 +29,16 @@ import io.switchboard.observe.EngineMetrics;
 import io.switchboard.observe.LiveStats;
 import io.switchboard.observe.alert.AlertEvaluator;
 import io.switchboard.route.RoutingTable;
+import io.switchboard.store.Store;
+import io.switchboard.store.StoreUnavailableException;
+import io.switchboard.store.sqlite.SqliteStore;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +67,9 @@ public final class Switchboard implements AutoCloseable {
     private final Map<String, PoolDispatcher> pools;
     private final WorkerTransport transport;
     private final Pipeline pipeline;
+    private final Store store;
+    private final AsyncPipeline async;
+    private final EventRelay relay;
     private final HttpIngress ingress;
     private final EngineMetrics metrics;
     private final LiveStats live;
@@ -100,8 +114,18 @@ public final class Switchboard implements AutoCloseable {
                 random, live.observing(metrics.deliveryObserver()));
         this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
                 config.logging().slowRequestMs());
-        this.ingress = new HttpIngress(config.server(), pipeline, new EnvelopeParser(classifier::knows), this::readiness,
-                metrics.ingress(), live);
+        List<String> sinks = config.eventSinkNames();
+        this.store = openStore(config, ticker, sinks, metrics);
+        metrics.bindStore(store, sinks);
+        var policy = new SettlementPolicy(delivery.maxAttempts(), new Backoff(delivery.backoff()), random);
+        // A round may use every attempt with its full timeout and the longest backoff between them; then the message
+        // goes back to the queue instead of holding its slot until its deadline.
+        long round = (delivery.timeoutMs() + delivery.backoff().maxMs()) * delivery.maxAttempts();
+        this.async = new AsyncPipeline(pipeline, routes, chain, store, pools, policy, config.store(), round, ticker,
+                metrics.asyncObserver());
+        this.relay = new EventRelay(store, eventRoutes(config, sinks), ticker, metrics.eventObserver());
+        this.ingress = new HttpIngress(config.server(), pipeline, async, new EnvelopeParser(classifier::knows),
+                this::readiness, metrics.ingress(), live);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
         this.alerts = AlertEvaluator.create(config.alerts(), metrics.registry(), ticker, this::instance);
     }
@@ -114,6 +138,30 @@ public final class Switchboard implements AutoCloseable {
     public static Switchboard create(SwitchboardConfig config, Ticker ticker, RandomGenerator random) {
         return new Switchboard(config, ticker, random,
                 workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs()))));
+    }
+
+    private static Store openStore(SwitchboardConfig config, Ticker ticker, List<String> sinks, EngineMetrics metrics) {
+        StoreConfig sc = config.store();
+        var settings = new SqliteStore.Settings(Path.of(sc.path()), sc.fsync(), sc.maxMessages(),
+                Duration.ofMillis(sc.writeTimeoutMs()), sc.retentionMs(), sc.idempotencyWindowMs());
+        try {
+            return SqliteStore.open(settings, ticker, sinks, CompletionEvent::of, metrics.storeCommitObserver());
+        } catch (StoreUnavailableException e) {
+            throw new IllegalStateException("store: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<EventRelay.Route> eventRoutes(SwitchboardConfig config, List<String> names) {
+        List<EventRelay.Route> routes = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            EventSinkConfig e = config.events().get(i);
+            EventSink sink = switch (e.type()) {
+                case "webhook" -> WebhookSink.create(names.get(i), e.uri(), Duration.ofMillis(e.timeoutMs()));
+                default -> EventSink.log(names.get(i));
+            };
+            routes.add(new EventRelay.Route(sink, e.maxAgeMs()));
+        }
+        return routes;
     }
 
     private static Worker worker(String pool, WorkerConfig wc, CircuitBreakerSettings cb, Ticker ticker) {
@@ -145,8 +193,15 @@ public final class Switchboard implements AutoCloseable {
         if (state.get() != State.CREATED) {
             throw new IllegalStateException("already started");
         }
-        ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        ingress.start();
+        try {
+            ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            async.start();
+            relay.start();
+            ingress.start();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("closed while starting");
         }
@@ -173,6 +228,11 @@ public final class Switchboard implements AutoCloseable {
 
     public Pipeline pipeline() {
         return pipeline;
+    }
+
+    /** The asynchronous path: stored messages, their delivery and the dead-letter queue. */
+    public AsyncPipeline async() {
+        return async;
     }
 
     public Map<String, PoolDispatcher> pools() {
@@ -223,6 +283,9 @@ public final class Switchboard implements AutoCloseable {
                         reasons.add("pool '" + e.getKey() + "' has no usable worker (every circuit is open)");
                     }
                 }
+                if (!store.healthy()) {
+                    reasons.add("the store is failing to write; asynchronous submissions get 503");
+                }
                 yield reasons.isEmpty() ? new Readiness.Report(true, "ready", List.of())
                         : new Readiness.Report(false, "degraded", reasons);
             }
@@ -244,9 +307,11 @@ public final class Switchboard implements AutoCloseable {
         LOG.atInfo().addKeyValue("event", "drain_started").addKeyValue("in_flight", ingress.inFlight())
                 .addKeyValue("drain_timeout_ms", drain.toMillis()).log("draining");
         ingress.startDraining();
+        async.stopClaiming();
         boolean drained;
         try {
             drained = ingress.awaitDrained(drain);
+            drained &= async.awaitIdle(Duration.ofNanos(Math.max(0, drain.toNanos() - (System.nanoTime() - started))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
@@ -256,6 +321,14 @@ public final class Switchboard implements AutoCloseable {
                 .addKeyValue("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
                 .log(drained ? "drained" : "drain timed out; refusing what is left");
         pools.values().forEach(PoolDispatcher::close);
+        try {
+            // Deliveries refused by the closing pools settle back into the queue; give them a moment to write it.
+            async.awaitIdle(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        async.close();
+        relay.close();
         ticks.shutdownNow();
         alerts.close();
         try {
@@ -264,6 +337,7 @@ public final class Switchboard implements AutoCloseable {
             LOG.warn("listener did not stop cleanly", e);
         }
         transport.close();
+        store.close();
         metrics.close();
         state.set(State.STOPPED);
         LOG.atInfo().addKeyValue("event", "engine_stopped").log("stopped");

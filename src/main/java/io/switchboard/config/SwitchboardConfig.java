@@ -19,7 +19,8 @@ public record SwitchboardConfig(
         @JsonProperty("queue") QueueConfig queue,
         @JsonProperty("store") StoreConfig store,
         @JsonProperty("logging") LoggingConfig logging,
-        @JsonProperty("alerts") AlertsConfig alerts) {
+        @JsonProperty("alerts") AlertsConfig alerts,
+        @JsonProperty("events") List<EventSinkConfig> events) {
 
     public SwitchboardConfig {
         server = Check.orDefault(server, ServerConfig.defaults());
@@ -32,6 +33,7 @@ public record SwitchboardConfig(
         store = Check.orDefault(store, StoreConfig.defaults());
         logging = Check.orDefault(logging, LoggingConfig.defaults());
         alerts = Check.orDefault(alerts, AlertsConfig.defaults());
+        events = events == null ? List.of() : List.copyOf(events);
 
         if (pools.isEmpty()) {
             throw new InvalidValueException("pools", "at least one pool is required");
@@ -87,10 +89,32 @@ public record SwitchboardConfig(
                         + "' has no route; add {class: " + classes.get(i).name() + ", pool: ...} to routes");
             }
         }
+        List<String> sinkNames = sinkNames(events);
+        for (int i = 0; i < sinkNames.size(); i++) {
+            if (sinkNames.indexOf(sinkNames.get(i)) != i) {
+                throw new InvalidValueException("events[" + i + "].name", "event sink name '" + sinkNames.get(i)
+                        + "' is already used; give each sink its own name");
+            }
+        }
         if (!routeIndex.containsKey(defaultClass)) {
             throw new InvalidValueException("default_class", "'" + defaultClass + "' has no route"
                     + Suggest.hint(defaultClass, routeIndex.keySet()));
         }
+    }
+
+    /** The event sinks' names: as configured, else the type, numbered from the second sink of a type on. */
+    public List<String> eventSinkNames() {
+        return sinkNames(events);
+    }
+
+    private static List<String> sinkNames(List<EventSinkConfig> events) {
+        List<String> names = new java.util.ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (EventSinkConfig e : events) {
+            int n = seen.merge(e.type(), 1, Integer::sum);
+            names.add(e.name() != null ? e.name() : n == 1 ? e.type() : e.type() + "-" + n);
+        }
+        return names;
     }
 
     /** The route of a class, or null. */

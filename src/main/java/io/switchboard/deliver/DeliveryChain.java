@@ -75,19 +75,38 @@ public final class DeliveryChain {
 
     /** As {@link #deliver(Message, Route)}, recording where the time went into {@code times}. */
     public DeliveryResult deliver(Message message, Route route, StageTimes times) throws InterruptedException {
+        return deliver(message, route, times, 0, AttemptListener.NONE);
+    }
+
+    /** Hears each attempt just before it is sent, so a caller can remember attempts across restarts. */
+    @FunctionalInterface
+    public interface AttemptListener {
+        AttemptListener NONE = (attempt, worker) -> { };
+
+        /** Attempt {@code attempt} (counted from the first attempt of the first round) is about to go to {@code worker}. */
+        void attemptStarting(int attempt, Worker worker);
+    }
+
+    /**
+     * A further delivery round of a message that already had {@code priorAttempts} attempts: attempts are numbered on
+     * from there and {@code max_attempts} counts them too.
+     */
+    public DeliveryResult deliver(Message message, Route route, StageTimes times, int priorAttempts,
+                                  AttemptListener listener) throws InterruptedException {
         observer.deliveryStarted(message, route);
-        DeliveryResult result = run(message, route, times);
+        DeliveryResult result = run(message, route, times, priorAttempts, listener);
         long waited = times.queueWaitNanos + times.workerNanos + times.backoffNanos;
         observer.deliveryFinished(message, result, ticker.nanoTime() - message.acceptedNanos(), waited);
         return result;
     }
 
-    private DeliveryResult run(Message message, Route route, StageTimes times) throws InterruptedException {
+    private DeliveryResult run(Message message, Route route, StageTimes times, int priorAttempts,
+                               AttemptListener listener) throws InterruptedException {
         List<DeliveryResult.AttemptFailure> failures = new ArrayList<>(0);
         Set<Worker> tried = Set.of();
         String pool = route.pool();
         String lastWorker = null;
-        int attempts = 0;
+        int attempts = priorAttempts;
         boolean fellBack = false;
         budget.deposit();
         while (true) {
@@ -123,6 +142,11 @@ public final class DeliveryChain {
             attempts++;
             lastWorker = worker.id();
             tried = with(tried, worker);
+            try {
+                listener.attemptStarting(attempts, worker);
+            } catch (RuntimeException e) {
+                LOG.warn("attempt listener failed for worker {}", worker.id(), e);
+            }
             // transport
             long timeout = Math.min(attemptTimeoutNanos, message.remainingNanos(now));
             Outcome outcome = send(worker, new AttemptRequest(message, attempts), timeout);

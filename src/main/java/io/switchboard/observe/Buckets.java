@@ -28,6 +28,9 @@ final class Buckets {
     /** The engine's own share of a message's time: tens of microseconds when healthy. */
     static final Duration[] OVERHEAD = micros(10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 50_000);
 
+    /** One group commit of the store: 100 µs (no fsync) to 1 s (a disk in trouble). */
+    static final Duration[] STORE_COMMIT = micros(100, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 100_000, 1_000_000);
+
     private static Duration[] micros(double... values) {
         Duration[] out = new Duration[values.length];
         for (int i = 0; i < values.length; i++) {

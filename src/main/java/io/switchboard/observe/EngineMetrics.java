@@ -38,6 +38,7 @@ public final class EngineMetrics implements AutoCloseable {
     private final Labels labels;
     private final DeliveryMetrics delivery;
     private final HttpMetrics http;
+    private final StoreMetrics store;
     private final JvmGcMetrics gc;
     private final int queueCapacity;
 
@@ -63,6 +64,7 @@ public final class EngineMetrics implements AutoCloseable {
                 .register(registry);
         this.delivery = new DeliveryMetrics(registry, labels);
         this.http = new HttpMetrics(registry);
+        this.store = new StoreMetrics(registry, labels, config.eventSinkNames());
     }
 
     /** A registry for the engine {@code config} describes; pools are added with {@link #bindPool}. */
@@ -88,6 +90,26 @@ public final class EngineMetrics implements AutoCloseable {
     /** Hears the dispatchers' worker selection times. */
     public SelectionObserver selectionObserver() {
         return delivery;
+    }
+
+    /** Hears asynchronous submissions and settlements. */
+    public io.switchboard.AsyncPipeline.Observer asyncObserver() {
+        return store;
+    }
+
+    /** Hears completion events being sent, failing or dropped. */
+    public io.switchboard.complete.EventRelay.Observer eventObserver() {
+        return store;
+    }
+
+    /** Hears each store commit's duration in nanoseconds. */
+    public java.util.function.LongConsumer storeCommitObserver() {
+        return store.commitObserver();
+    }
+
+    /** Adds the gauges over the store's contents: messages by status, pending events per sink, health. */
+    public void bindStore(io.switchboard.store.Store s, java.util.List<String> sinks) {
+        store.bind(s, sinks);
     }
 
     /** Counts refused requests and renders the page for {@code GET /metrics}. */

@@ -34,7 +34,8 @@ class ServeProcessTest {
                     default_class: chat
                     pools: {main: {workers: [{id: w, url: "%s"}]}}
                     routes: [{class: chat, pool: main}]
-                    """.formatted(port, worker.url()));
+                    store: {path: "%s"}
+                    """.formatted(port, worker.url(), dir.resolve("data")));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), "serve", "--config", config.toString()))

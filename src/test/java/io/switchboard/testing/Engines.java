@@ -19,7 +19,10 @@ public final class Engines {
     private Engines() {
     }
 
-    /** Loads {@code yaml} (placeholders filled from {@code workers}) through the real config loader. */
+    /**
+     * Loads {@code yaml} (placeholders filled from {@code workers}) through the real config loader. Unless the YAML
+     * has a {@code store:} section, the store goes to a fresh directory under {@code dir}.
+     */
     public static SwitchboardConfig config(Path dir, String yaml, TestWorker... workers) {
         String text = yaml;
         for (TestWorker w : workers) {
@@ -28,7 +31,9 @@ public final class Engines {
         try {
             Path file = Files.createTempFile(dir, "switchboard-", ".yaml");
             Files.writeString(file, text);
-            return ConfigLoader.load(file, Optional.empty(), Map.of());
+            Map<String, String> env = text.contains("store:") ? Map.of()
+                    : Map.of("SWITCHBOARD_STORE_PATH", Files.createTempDirectory(dir, "store-").toString());
+            return ConfigLoader.load(file, Optional.empty(), env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

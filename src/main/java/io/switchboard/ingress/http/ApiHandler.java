@@ -47,14 +47,12 @@ final class ApiHandler extends Handler.Abstract {
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final JsonFactory JSON = Json.factory();
     private static final String JSON_TYPE = "application/json";
-    /** How much of a refused body is read and dropped so the client sees the answer instead of a reset. */
-    private static final long DISCARD_LIMIT = 16L * 1024 * 1024;
     private static final byte[] RESULT_FIELD = ",\"result\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Pipeline pipeline;
-    private final EnvelopeParser parser;
+    private final EnvelopeReader reader;
+    private final MessageRoutes messages;
     private final Readiness readiness;
-    private final long maxBodyBytes;
     private final int maxInFlight;
     private final ExecutorService executor;
     private final IngressMetrics metrics;
@@ -65,13 +63,13 @@ final class ApiHandler extends Handler.Abstract {
     private final Condition idle = idleLock.newCondition();
     private volatile boolean draining;
 
-    ApiHandler(Pipeline pipeline, EnvelopeParser parser, Readiness readiness, long maxBodyBytes, int maxInFlight,
+    ApiHandler(Pipeline pipeline, EnvelopeReader reader, MessageRoutes messages, Readiness readiness, int maxInFlight,
                ExecutorService executor, IngressMetrics metrics, DashboardRoutes views) {
         super(InvocationType.NON_BLOCKING);
         this.pipeline = pipeline;
-        this.parser = parser;
+        this.reader = reader;
+        this.messages = messages;
         this.readiness = readiness;
-        this.maxBodyBytes = maxBodyBytes;
         this.maxInFlight = maxInFlight;
         this.executor = executor;
         this.metrics = metrics;
@@ -151,8 +149,11 @@ final class ApiHandler extends Handler.Abstract {
                 case "/metrics" -> only(x, method, "GET", () -> metrics(x));
                 case "/v1/route" -> only(x, method, "POST", () -> route(x));
                 case "/v1/classify" -> only(x, method, "POST", () -> classify(x));
+                case "/v1/messages" -> only(x, method, "POST", () -> submit(x));
                 default -> {
-                    if (DashboardRoutes.serves(path)) {
+                    if (MessageRoutes.serves(path)) {
+                        answer(x, messages.handle(method, path, x.request.getHttpURI().getQuery()));
+                    } else if (DashboardRoutes.serves(path)) {
                         only(x, method, "GET", () -> x.page(views.page(path)));
                     } else {
                         x.problem(Problem.of(404, "not-found", "Not Found", "no such endpoint: " + path));
@@ -232,6 +233,27 @@ final class ApiHandler extends Handler.Abstract {
         return m;
     }
 
+    private void submit(Exchange x) throws IOException {
+        if (draining) {
+            x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            x.problem(Problem.of(503, "draining", "Service Unavailable", "the engine is shutting down; retry on another instance"));
+            return;
+        }
+        var envelope = readEnvelope(x);
+        if (envelope != null) {
+            answer(x, messages.submit(envelope, x.requestId));
+        }
+    }
+
+    private static void answer(Exchange x, MessageRoutes.Answer a) {
+        a.headers().forEach((k, v) -> x.response.getHeaders().put(k, v));
+        if (a.problem() != null) {
+            x.problem(a.problem());
+        } else {
+            x.json(a.status(), a.body());
+        }
+    }
+
     private void route(Exchange x) throws IOException, InterruptedException {
         if (draining) {
             x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
@@ -286,102 +308,16 @@ final class ApiHandler extends Handler.Abstract {
 
     /** Reads and parses the body, answering the problem itself when it is refused; null then. */
     private io.switchboard.message.Envelope readEnvelope(Exchange x) throws IOException {
-        InputStream in = Request.asInputStream(x.request);
-        String type = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (!isJson(type)) {
-            refuse(x, in, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
-                    "send the envelope as application/json (UTF-8)" + (type == null ? "; no Content-Type was given"
-                            : ", not " + type)));
-            return null;
-        }
-        long declared = x.request.getLength();
-        byte[] body = declared > maxBodyBytes ? null : readLimited(in, declared, maxBodyBytes);
-        if (body == null) {
-            refuse(x, in, tooLarge());
-            return null;
-        }
-        return switch (parser.parse(body)) {
-            case EnvelopeParser.Result.Valid v -> v.envelope();
-            case EnvelopeParser.Result.Invalid i -> {
-                x.problem(invalid(i.problem()));
+        return switch (reader.read(x.request)) {
+            case EnvelopeReader.Read.Envelope e -> e.envelope();
+            case EnvelopeReader.Read.Refused r -> {
+                if (r.closeConnection()) {
+                    x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                }
+                x.problem(r.problem());
                 yield null;
             }
         };
-    }
-
-    /**
-     * Answers a refused body. Clients that are still uploading often miss an early answer (the connection is reset
-     * under them), so up to {@link #DISCARD_LIMIT} bytes of the rest are read and dropped first; beyond that the
-     * connection is closed after the answer.
-     */
-    private static void refuse(Exchange x, InputStream in, Problem problem) throws IOException {
-        long left = DISCARD_LIMIT;
-        byte[] sink = new byte[8192];
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) != -1) {
-            left -= n;
-        }
-        if (left <= 0) {
-            x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
-        x.problem(problem);
-    }
-
-    private Problem tooLarge() {
-        return Problem.of(413, "body-too-large", "Content Too Large",
-                "the request body exceeds server.max_body_bytes (" + maxBodyBytes + " bytes)");
-    }
-
-    private static Problem invalid(InvalidEnvelope e) {
-        Problem p = e.status() == 400
-                ? Problem.of(400, "malformed-body", "Malformed Request Body", e.detail())
-                : Problem.of(422, "invalid-envelope", "Invalid Envelope", e.detail());
-        if (!e.errors().isEmpty()) {
-            p = p.with("errors", e.errors().stream()
-                    .map(f -> Map.of("field", f.field(), "reason", f.reason())).toList());
-        }
-        return p;
-    }
-
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
-        String media = parts[0].trim();
-        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
-            return false;
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim();
-            if (p.startsWith("charset=")) {
-                String cs = p.substring(8).replace("\"", "").trim();
-                if (!cs.equals("utf-8") && !cs.equals("utf8")) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** Reads at most {@code limit} bytes; null when there are more. A declared length is read in one piece. */
-    private static byte[] readLimited(InputStream in, long declared, long limit) throws IOException {
-        if (declared >= 0) {
-            byte[] body = in.readNBytes((int) declared);
-            return in.read() == -1 ? body : null;
-        }
-        var out = new ByteArrayOutputStream((int) Math.min(limit, 8192));
-        byte[] buf = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) != -1) {
-            total += n;
-            if (total > limit) {
-                return null;
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 
     /** One request/response pair; answers exactly once and settles the in-flight count. */

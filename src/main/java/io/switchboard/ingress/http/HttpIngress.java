@@ -1,5 +1,6 @@
 package io.switchboard.ingress.http;
 
+import io.switchboard.AsyncPipeline;
 import io.switchboard.Pipeline;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.config.ServerConfig;
@@ -30,11 +31,11 @@ public final class HttpIngress implements AutoCloseable {
     private final ExecutorService requests;
 
     /**
-     * A listener for {@code pipeline}: refused requests are counted in {@code metrics} (whose page it serves at
+     * A listener for {@code pipeline} (synchronous) and {@code async} (stored messages and dead letters): refused requests are counted in {@code metrics} (whose page it serves at
      * /metrics), and {@code status} is served at /v1/health/details, /v1/stats and as the dashboard.
      */
-    public HttpIngress(ServerConfig config, Pipeline pipeline, EnvelopeParser parser, Readiness readiness,
-                       IngressMetrics metrics, EngineStatus status) {
+    public HttpIngress(ServerConfig config, Pipeline pipeline, AsyncPipeline async, EnvelopeParser parser,
+                       Readiness readiness, IngressMetrics metrics, EngineStatus status) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
         this.server = new Server(threads);
@@ -53,8 +54,8 @@ public final class HttpIngress implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
-        this.handler = new ApiHandler(pipeline, parser, readiness, config.maxBodyBytes(), config.maxInFlight(), requests,
-                metrics, new DashboardRoutes(status));
+        this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes()),
+                new MessageRoutes(async), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status));
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(0);

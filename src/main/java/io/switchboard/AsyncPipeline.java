@@ -1,0 +1,400 @@
+package io.switchboard;
+
+import io.switchboard.classify.Classification;
+import io.switchboard.complete.SettlementPolicy;
+import io.switchboard.config.StoreConfig;
+import io.switchboard.deliver.DeliveryChain;
+import io.switchboard.deliver.DeliveryResult;
+import io.switchboard.deliver.StageTimes;
+import io.switchboard.dispatch.PoolDispatcher;
+import io.switchboard.message.Envelope;
+import io.switchboard.message.Ids;
+import io.switchboard.message.Message;
+import io.switchboard.route.Route;
+import io.switchboard.route.RoutingTable;
+import io.switchboard.store.NewMessage;
+import io.switchboard.store.Settlement;
+import io.switchboard.store.Store;
+import io.switchboard.store.StoreUnavailableException;
+import io.switchboard.store.StoredMessage;
+import io.switchboard.store.Submission;
+import io.switchboard.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The asynchronous path: a submission is classified, routed and stored (202 once durable); a claimer takes stored
+ * messages per pool, most urgent first, and each goes through the same delivery chain as the synchronous path, in
+ * rounds, until it is delivered or dead-lettered. Every outcome is written to the store before the message's slot is
+ * freed, so a crash at any point leaves it queued or in flight, and recovery re-queues it.
+ */
+public final class AsyncPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("switchboard.async");
+    /** How often the claimer looks for due messages without being told of new ones (retries become due this way). */
+    private static final long POLL_MILLIS = 250;
+    private static final long EXPIRY_SWEEP_MILLIS = 1_000;
+
+    /** Hears submissions and settlements, for metrics. Cheap and non-blocking. */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        /** A submission ended as {@code accepted}, {@code duplicate} or {@code refused}. */
+        default void submitted(String outcome) {
+        }
+
+        /** A delivery round settled a message of {@code pool}. */
+        default void settled(String pool, Settlement settlement) {
+        }
+    }
+
+    /** A submission's answer and the decision that routed it. */
+    public record Submitted(Submission submission, Pipeline.Decision decision) {
+    }
+
+    private final Pipeline pipeline;
+    private final RoutingTable routes;
+    private final DeliveryChain chain;
+    private final Store store;
+    private final Map<String, PoolDispatcher> pools;
+    private final SettlementPolicy policy;
+    private final Ticker ticker;
+    private final StoreConfig config;
+    private final long roundMillis;
+    private final Observer observer;
+    private final Map<String, Semaphore> slots = new LinkedHashMap<>();
+    private final ExecutorService deliveries = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("async-delivery-", 0).factory());
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("store-housekeeping").daemon().factory());
+    private final AtomicInteger active = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long signals;
+    private volatile boolean running;
+    private Thread claimer;
+    private volatile long lastClaimWarning;
+
+    /**
+     * @param roundMillis the longest one delivery round may take; a message not delivered by then goes back to the
+     *                    queue (so a pool without workers never holds a slot for the whole of a message's ttl)
+     */
+    public AsyncPipeline(Pipeline pipeline, RoutingTable routes, DeliveryChain chain, Store store,
+                         Map<String, PoolDispatcher> pools, SettlementPolicy policy, StoreConfig config,
+                         long roundMillis, Ticker ticker, Observer observer) {
+        this.pipeline = pipeline;
+        this.routes = routes;
+        this.chain = chain;
+        this.store = store;
+        this.pools = Map.copyOf(pools);
+        this.policy = policy;
+        this.config = config;
+        this.roundMillis = roundMillis;
+        this.ticker = ticker;
+        this.observer = observer;
+        for (String pool : pools.keySet()) {
+            slots.put(pool, new Semaphore(config.deliveryConcurrency()));
+        }
+    }
+
+    /** The store behind this path (for status queries and the dead-letter queue). */
+    public Store store() {
+        return store;
+    }
+
+    /** Classifies, routes and stores {@code envelope}; {@link Submission.Accepted} means it is durable. */
+    public Submitted submit(Envelope envelope, String requestId) {
+        Pipeline.Decision d = pipeline.decide(envelope);
+        Classification c = d.classification();
+        long now = ticker.currentTimeMillis();
+        long ttl = envelope.ttlMs() != null ? envelope.ttlMs() : config.defaultTtlMs();
+        String id = Ids.newId(now);
+        Submission s = store.submit(new NewMessage(id, requestId, envelope, c.className(), c.priority(),
+                d.route().pool(), ttl, now));
+        switch (s) {
+            case Submission.Accepted a -> {
+                observer.submitted("accepted");
+                signal();
+            }
+            case Submission.Duplicate dup -> observer.submitted("duplicate");
+            case Submission.Refused r -> {
+                observer.submitted("refused");
+                LOG.atWarn().addKeyValue("event", "submission_refused").addKeyValue("reason", r.reason())
+                        .log("asynchronous submission refused: {}", r.reason());
+            }
+        }
+        return new Submitted(s, d);
+    }
+
+    /** Recovers what a previous run left in flight, then starts claiming and the background sweeps. */
+    public void start() throws StoreUnavailableException {
+        int requeued = store.recover(c -> routes.routeFor(c).pool(), pools.keySet());
+        int expired = store.expireDue();
+        LOG.atInfo().addKeyValue("event", "store_recovered").addKeyValue("requeued", requeued)
+                .addKeyValue("expired", expired).addKeyValue("counts", labels(store.counts()))
+                .log("recovered the store: {} in-flight messages re-queued, {} expired", requeued, expired);
+        running = true;
+        claimer = Thread.ofPlatform().name("async-claimer").daemon().start(this::claimLoop);
+        housekeeping.scheduleWithFixedDelay(this::sweepExpired, EXPIRY_SWEEP_MILLIS, EXPIRY_SWEEP_MILLIS,
+                TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::prune, config.pruneIntervalMs(), config.pruneIntervalMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static Map<String, Long> labels(Map<io.switchboard.store.MessageStatus, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.forEach((s, n) -> out.put(s.label(), n));
+        return out;
+    }
+
+    private void sweepExpired() {
+        try {
+            int n = store.expireDue();
+            if (n > 0) {
+                LOG.atInfo().addKeyValue("event", "messages_expired").addKeyValue("count", n)
+                        .log("{} queued messages expired into the dead-letter queue", n);
+            }
+        } catch (StoreUnavailableException | RuntimeException e) {
+            LOG.warn("expiry sweep failed: {}", e.getMessage());
+        }
+    }
+
+    /** Deletes delivered messages past retention now (it also runs every {@code store.prune_interval_ms}). */
+    public int prune() {
+        try {
+            int n = store.prune();
+            if (n > 0) {
+                LOG.atInfo().addKeyValue("event", "store_pruned").addKeyValue("deleted", n)
+                        .log("pruned {} delivered messages past retention", n);
+            }
+            return n;
+        } catch (StoreUnavailableException | RuntimeException e) {
+            LOG.warn("retention pruning failed: {}", e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Tells the claimer that there may be new work (a submission, a replay, a freed slot). */
+    public void signal() {
+        lock.lock();
+        try {
+            signals++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long signals() {
+        lock.lock();
+        try {
+            return signals;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void claimLoop() {
+        while (running) {
+            long seen = signals();
+            boolean claimed = false;
+            for (var e : slots.entrySet()) {
+                if (!running) {
+                    break;
+                }
+                claimed |= claim(e.getKey(), e.getValue());
+            }
+            if (!claimed) {
+                lock.lock();
+                try {
+                    if (running && signals == seen) {
+                        changed.await(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** Claims what {@code pool} has room for; true when anything was claimed. */
+    private boolean claim(String pool, Semaphore slot) {
+        int free = slot.availablePermits();
+        if (free == 0 || !pools.get(pool).hasHealthyWorker()) {
+            return false;
+        }
+        List<StoredMessage> claimed;
+        try {
+            claimed = store.claim(pool, free);
+        } catch (StoreUnavailableException e) {
+            long now = System.nanoTime();
+            if (now - lastClaimWarning > TimeUnit.SECONDS.toNanos(10)) {
+                lastClaimWarning = now;
+                LOG.atWarn().addKeyValue("event", "claim_failed").addKeyValue("pool", pool)
+                        .log("cannot claim stored messages for pool {}: {}", pool, e.getMessage());
+            }
+            return false;
+        }
+        for (StoredMessage m : claimed) {
+            slot.acquireUninterruptibly();
+            active.incrementAndGet();
+            try {
+                deliveries.execute(() -> deliver(m, slot));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Shutting down: the message stays in flight in the store and is re-queued at the next start.
+                slot.release();
+                active.decrementAndGet();
+            }
+        }
+        return !claimed.isEmpty();
+    }
+
+    private void deliver(StoredMessage m, Semaphore slot) {
+        MDC.put("request_id", m.requestId() == null ? m.id() : m.requestId());
+        MDC.put("message_id", m.id());
+        try {
+            Settlement s = policy.beforeRound(m, ticker.currentTimeMillis());
+            if (s == null) {
+                Route route = routes.routeFor(m.className());
+                DeliveryResult result = chain.deliver(message(m), route, new StageTimes(), m.attempts(),
+                        (attempt, worker) -> store.attemptStarted(m.id(), attempt, worker.id()));
+                s = policy.after(m, result, ticker.currentTimeMillis());
+            }
+            settle(m, s);
+        } catch (InterruptedException e) {
+            // Stopped hard: left in flight, re-queued by the next start's recovery.
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("asynchronous delivery of {} failed unexpectedly; it stays in flight until the next start",
+                    m.id(), e);
+        } finally {
+            slot.release();
+            active.decrementAndGet();
+            signal();
+            MDC.clear();
+        }
+    }
+
+    /** The stored message as the delivery chain sees it, with this round's deadline on the monotonic clock. */
+    private Message message(StoredMessage m) {
+        long nowNanos = ticker.nanoTime();
+        long nowMillis = ticker.currentTimeMillis();
+        long roundEnd = Math.min(m.deadlineAt(), nowMillis + roundMillis);
+        long accepted = nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - m.acceptedAt()));
+        long deadline = nowNanos + TimeUnit.MILLISECONDS.toNanos(roundEnd - nowMillis);
+        Classification c = new Classification(m.className(), m.priority(), Classification.Source.EXPLICIT, List.of());
+        return new Message(m.id(), m.requestId() == null ? m.id() : m.requestId(), m.envelope(), c, accepted, deadline);
+    }
+
+    private void settle(StoredMessage m, Settlement s) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.settle(m, s);
+                break;
+            } catch (StoreUnavailableException e) {
+                if (attempt == 3 || !running) {
+                    LOG.atError().addKeyValue("event", "settle_failed").addKeyValue("outcome", outcome(s))
+                            .log("could not record the outcome of {}: {}; it stays in flight and is delivered again "
+                                    + "after the next start", m.id(), e.getMessage());
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(200L * attempt);
+            }
+        }
+        observer.settled(m.pool(), s);
+        var event = s instanceof Settlement.Retry ? LOG.atDebug() : LOG.atInfo();
+        event.addKeyValue("event", "message_settled")
+                .addKeyValue("class", m.className())
+                .addKeyValue("pool", poolOf(s, m))
+                .addKeyValue("outcome", outcome(s))
+                .addKeyValue("attempts", s.attempts())
+                .addKeyValue("duration_ms", Math.max(0, ticker.currentTimeMillis() - m.acceptedAt()));
+        if (s instanceof Settlement.DeadLettered d) {
+            event = event.addKeyValue("reason", d.reason().label());
+        }
+        event.log("{}", outcome(s));
+    }
+
+    private static String poolOf(Settlement s, StoredMessage m) {
+        String pool = switch (s) {
+            case Settlement.Delivered d -> d.pool();
+            case Settlement.Retry r -> r.pool();
+            case Settlement.DeadLettered d -> d.pool();
+        };
+        return pool == null ? m.pool() : pool;
+    }
+
+    static String outcome(Settlement s) {
+        return switch (s) {
+            case Settlement.Delivered d -> "delivered";
+            case Settlement.Retry r -> "retry";
+            case Settlement.DeadLettered d -> "dead_lettered";
+        };
+    }
+
+    /** Asynchronous deliveries running now. */
+    public int active() {
+        return active.get();
+    }
+
+    /** Stops taking messages from the store; deliveries under way go on. */
+    public void stopClaiming() {
+        running = false;
+        signal();
+        if (claimer != null) {
+            try {
+                claimer.join(Duration.ofSeconds(35));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits until no delivery is under way or {@code timeout} passes; true when idle. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (active.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops everything; deliveries still under way are cut, and stay in flight in the store until the next start. */
+    @Override
+    public void close() {
+        stopClaiming();
+        housekeeping.shutdownNow();
+        deliveries.shutdownNow();
+        try {
+            deliveries.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.switchboard.store;
+
+/** Which dead letters a listing or a bulk action concerns; a null field matches everything. */
+public record DeadLetterFilter(String className, String pool, DeadLetterReason reason) {
+
+    public static final DeadLetterFilter ALL = new DeadLetterFilter(null, null, null);
+
+    public boolean matches(StoredMessage m) {
+        return m.status().isDeadLetter()
+                && (className == null || className.equals(m.className()))
+                && (pool == null || pool.equals(m.pool()))
+                && (reason == null || reason == m.deadReason());
+    }
+}

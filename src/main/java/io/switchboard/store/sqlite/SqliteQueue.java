@@ -1,0 +1,341 @@
+package io.switchboard.store.sqlite;
+
+import io.switchboard.message.EnvelopeCodec;
+import io.switchboard.store.MessageStatus;
+import io.switchboard.store.MessageStore;
+import io.switchboard.store.NewMessage;
+import io.switchboard.store.Settlement;
+import io.switchboard.store.StoreUnavailableException;
+import io.switchboard.store.StoredMessage;
+import io.switchboard.store.Submission;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** The {@code messages} and {@code idempotency} tables as the durable queue. */
+final class SqliteQueue implements MessageStore {
+
+    /** Internal writes (claims, settlements) may wait longer than a producer would. */
+    private static final long INTERNAL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int SWEEP_BATCH = 1_000;
+    private static final int PRUNE_BATCH = 5_000;
+
+    private final Database db;
+    private final SqliteOutbox outbox;
+    private final long maxMessages;
+    private final long retentionMs;
+    private final long idempotencyWindowMs;
+
+    SqliteQueue(Database db, SqliteOutbox outbox, long maxMessages, long retentionMs, long idempotencyWindowMs) {
+        this.db = db;
+        this.outbox = outbox;
+        this.maxMessages = maxMessages;
+        this.retentionMs = retentionMs;
+        this.idempotencyWindowMs = idempotencyWindowMs;
+    }
+
+    private long live() {
+        return db.count(MessageStatus.QUEUED).get() + db.count(MessageStatus.IN_FLIGHT).get();
+    }
+
+    private Submission.Refused full() {
+        return new Submission.Refused("the store holds store.max_messages (" + maxMessages
+                + ") queued or in-flight messages", 5);
+    }
+
+    @Override
+    public Submission submit(NewMessage m) {
+        if (m.envelope().idempotencyKey() == null && live() >= maxMessages) {
+            return full();
+        }
+        byte[] envelope = EnvelopeCodec.encode(m.envelope());
+        try {
+            return db.write(tx -> {
+                String key = m.envelope().idempotencyKey();
+                if (key != null && idempotencyWindowMs > 0) {
+                    StoredMessage existing = byKey(tx, key, m.acceptedAt());
+                    if (existing != null) {
+                        return new Submission.Duplicate(existing);
+                    }
+                }
+                if (live() >= maxMessages) {
+                    return full();
+                }
+                PreparedStatement ps = tx.prepare("INSERT INTO messages (id, request_id, envelope, class, priority, "
+                        + "pool, status, ttl_ms, accepted_at, updated_at, deadline_at, not_before, idempotency_key) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
+                ps.setString(1, m.id());
+                ps.setString(2, m.requestId());
+                ps.setBytes(3, envelope);
+                ps.setString(4, m.className());
+                ps.setInt(5, m.priority().ordinal());
+                ps.setString(6, m.pool());
+                ps.setLong(7, m.ttlMs());
+                ps.setLong(8, m.acceptedAt());
+                ps.setLong(9, m.acceptedAt());
+                ps.setLong(10, m.deadlineAt());
+                ps.setLong(11, m.acceptedAt());
+                ps.setString(12, key);
+                ps.executeUpdate();
+                if (key != null && idempotencyWindowMs > 0) {
+                    PreparedStatement k = tx.prepare("INSERT OR REPLACE INTO idempotency (key, message_id, created_at) "
+                            + "VALUES (?, ?, ?)");
+                    k.setString(1, key);
+                    k.setString(2, m.id());
+                    k.setLong(3, m.acceptedAt());
+                    k.executeUpdate();
+                }
+                tx.afterCommit(() -> db.count(MessageStatus.QUEUED).incrementAndGet());
+                return new Submission.Accepted(new StoredMessage(m.id(), m.requestId(), m.envelope(), m.className(),
+                        m.priority(), m.pool(), MessageStatus.QUEUED, 0, 0, m.ttlMs(), m.acceptedAt(), m.acceptedAt(),
+                        m.deadlineAt(), m.acceptedAt(), 0, null, List.of(), null, null, key));
+            });
+        } catch (StoreUnavailableException e) {
+            return new Submission.Refused(e.getMessage(), 1);
+        }
+    }
+
+    /** The message a live idempotency key names, or null (a stale or dangling key is removed). */
+    private StoredMessage byKey(GroupCommitWriter.Tx tx, String key, long now) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT message_id, created_at FROM idempotency WHERE key = ?");
+        ps.setString(1, key);
+        String id;
+        long created;
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            id = rs.getString(1);
+            created = rs.getLong(2);
+        }
+        if (now - created < idempotencyWindowMs) {
+            PreparedStatement get = tx.prepare("SELECT " + Rows.COLUMNS + " FROM messages WHERE id = ?");
+            get.setString(1, id);
+            try (ResultSet rs = get.executeQuery()) {
+                if (rs.next()) {
+                    return Rows.message(rs);
+                }
+            }
+        }
+        PreparedStatement del = tx.prepare("DELETE FROM idempotency WHERE key = ?");
+        del.setString(1, key);
+        del.executeUpdate();
+        return null;
+    }
+
+    @Override
+    public List<StoredMessage> claim(String pool, int max) throws StoreUnavailableException {
+        if (max <= 0) {
+            return List.of();
+        }
+        long now = db.now();
+        List<StoredMessage> claimed = db.write(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE messages SET status = 'in_flight', updated_at = ?1 WHERE seq IN "
+                    + "(SELECT seq FROM messages WHERE status = 'queued' AND pool = ?2 AND not_before <= ?1 "
+                    + "AND deadline_at > ?1 ORDER BY priority, seq LIMIT ?3) RETURNING " + Rows.COLUMNS);
+            ps.setLong(1, now);
+            ps.setString(2, pool);
+            ps.setInt(3, max);
+            List<StoredMessage> out;
+            try (ResultSet rs = ps.executeQuery()) {
+                out = Rows.messages(rs);
+            }
+            int n = out.size();
+            if (n > 0) {
+                tx.afterCommit(() -> {
+                    db.count(MessageStatus.QUEUED).addAndGet(-n);
+                    db.count(MessageStatus.IN_FLIGHT).addAndGet(n);
+                });
+            }
+            return out;
+        }, INTERNAL_TIMEOUT_NANOS);
+        List<StoredMessage> ordered = new ArrayList<>(claimed);
+        ordered.sort(Comparator.comparing(StoredMessage::priority).thenComparing(StoredMessage::acceptedAt));
+        return ordered;
+    }
+
+    @Override
+    public void attemptStarted(String id, int attempt, String worker) {
+        long now = db.now();
+        db.writer.offer(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE messages SET attempts = MAX(attempts, ?), worker = ?, "
+                    + "updated_at = ? WHERE id = ? AND status = 'in_flight'");
+            ps.setInt(1, attempt);
+            ps.setString(2, worker);
+            ps.setLong(3, now);
+            ps.setString(4, id);
+            return ps.executeUpdate();
+        });
+    }
+
+    @Override
+    public void settle(StoredMessage m, Settlement s) throws StoreUnavailableException {
+        long now = db.now();
+        MessageStatus status;
+        StoredMessage after;
+        switch (s) {
+            case Settlement.Delivered d -> {
+                status = MessageStatus.DELIVERED;
+                after = settled(m, status, d.pool(), d.worker(), s, m.notBefore(), now, d.result(), null);
+            }
+            case Settlement.Retry r -> {
+                status = MessageStatus.QUEUED;
+                after = settled(m, status, r.pool(), r.worker(), s, r.notBefore(), 0, null, null);
+            }
+            case Settlement.DeadLettered x -> {
+                status = x.reason() == io.switchboard.store.DeadLetterReason.EXPIRED ? MessageStatus.EXPIRED
+                        : MessageStatus.DEAD_LETTERED;
+                after = settled(m, status, x.pool(), x.worker(), s, m.notBefore(), now, null, x.reason());
+            }
+        }
+        db.write(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE messages SET status = ?, attempts = ?, pool = ?, worker = ?, "
+                    + "errors = ?, result = ?, dead_reason = ?, not_before = ?, finished_at = ?, updated_at = ? "
+                    + "WHERE id = ? AND status = 'in_flight'");
+            ps.setString(1, status.label());
+            ps.setInt(2, after.attempts());
+            ps.setString(3, after.pool());
+            ps.setString(4, after.worker());
+            ps.setString(5, Rows.errors(after.errors()));
+            ps.setBytes(6, after.result());
+            ps.setString(7, after.deadReason() == null ? null : after.deadReason().label());
+            ps.setLong(8, after.notBefore());
+            ps.setLong(9, after.finishedAt());
+            ps.setLong(10, now);
+            ps.setString(11, m.id());
+            if (ps.executeUpdate() == 1) {
+                if (status != MessageStatus.QUEUED) {
+                    outbox.append(tx, after);
+                }
+                tx.afterCommit(() -> {
+                    db.count(MessageStatus.IN_FLIGHT).decrementAndGet();
+                    db.count(status).incrementAndGet();
+                });
+            }
+            return null;
+        }, INTERNAL_TIMEOUT_NANOS);
+    }
+
+    private static StoredMessage settled(StoredMessage m, MessageStatus status, String pool, String worker, Settlement s,
+                                         long notBefore, long finishedAt, byte[] result,
+                                         io.switchboard.store.DeadLetterReason reason) {
+        return new StoredMessage(m.id(), m.requestId(), m.envelope(), m.className(), m.priority(),
+                pool == null ? m.pool() : pool, status, s.attempts(), m.replays(), m.ttlMs(), m.acceptedAt(),
+                finishedAt == 0 ? m.updatedAt() : finishedAt, m.deadlineAt(), notBefore, finishedAt,
+                worker == null ? m.worker() : worker, s.errors(), result, reason, m.idempotencyKey());
+    }
+
+    @Override
+    public Optional<StoredMessage> find(String id) throws StoreUnavailableException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.COLUMNS + " FROM messages WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Rows.message(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public int recover(UnaryOperator<String> poolOfClass, Set<String> pools) throws StoreUnavailableException {
+        long now = db.now();
+        int requeued = db.write(tx -> {
+            PreparedStatement ps = tx.prepare("UPDATE messages SET status = 'queued', updated_at = ? "
+                    + "WHERE status = 'in_flight'");
+            ps.setLong(1, now);
+            int n = ps.executeUpdate();
+            List<String[]> moved = new ArrayList<>();
+            try (ResultSet rs = tx.prepare("SELECT DISTINCT pool, class FROM messages WHERE status = 'queued'")
+                    .executeQuery()) {
+                while (rs.next()) {
+                    if (!pools.contains(rs.getString(1))) {
+                        moved.add(new String[] {rs.getString(1), rs.getString(2)});
+                    }
+                }
+            }
+            PreparedStatement move = tx.prepare("UPDATE messages SET pool = ? WHERE status = 'queued' AND pool = ? "
+                    + "AND class = ?");
+            for (String[] pc : moved) {
+                move.setString(1, poolOfClass.apply(pc[1]));
+                move.setString(2, pc[0]);
+                move.setString(3, pc[1]);
+                move.executeUpdate();
+            }
+            return n;
+        }, INTERNAL_TIMEOUT_NANOS);
+        db.recount();
+        return requeued;
+    }
+
+    @Override
+    public int expireDue() throws StoreUnavailableException {
+        int total = 0;
+        int n;
+        do {
+            long now = db.now();
+            n = db.write(tx -> {
+                PreparedStatement ps = tx.prepare("UPDATE messages SET status = 'expired', dead_reason = 'expired', "
+                        + "finished_at = ?1, updated_at = ?1 WHERE seq IN (SELECT seq FROM messages "
+                        + "WHERE status = 'queued' AND deadline_at <= ?1 LIMIT ?2) RETURNING " + Rows.COLUMNS);
+                ps.setLong(1, now);
+                ps.setInt(2, SWEEP_BATCH);
+                List<StoredMessage> expired;
+                try (ResultSet rs = ps.executeQuery()) {
+                    expired = Rows.messages(rs);
+                }
+                for (StoredMessage m : expired) {
+                    outbox.append(tx, m);
+                }
+                int count = expired.size();
+                tx.afterCommit(() -> {
+                    db.count(MessageStatus.QUEUED).addAndGet(-count);
+                    db.count(MessageStatus.EXPIRED).addAndGet(count);
+                });
+                return count;
+            }, INTERNAL_TIMEOUT_NANOS);
+            total += n;
+        } while (n == SWEEP_BATCH);
+        return total;
+    }
+
+    @Override
+    public int prune() throws StoreUnavailableException {
+        int total = 0;
+        int n;
+        do {
+            long cutoff = db.now() - retentionMs;
+            n = db.write(tx -> {
+                PreparedStatement ps = tx.prepare("DELETE FROM messages WHERE seq IN (SELECT seq FROM messages "
+                        + "WHERE status = 'delivered' AND finished_at < ? LIMIT ?)");
+                ps.setLong(1, cutoff);
+                ps.setInt(2, PRUNE_BATCH);
+                int count = ps.executeUpdate();
+                tx.afterCommit(() -> db.count(MessageStatus.DELIVERED).addAndGet(-count));
+                return count;
+            }, INTERNAL_TIMEOUT_NANOS);
+            total += n;
+        } while (n == PRUNE_BATCH);
+        long keyCutoff = db.now() - idempotencyWindowMs;
+        db.write(tx -> {
+            PreparedStatement ps = tx.prepare("DELETE FROM idempotency WHERE created_at <= ?");
+            ps.setLong(1, keyCutoff);
+            return ps.executeUpdate();
+        }, INTERNAL_TIMEOUT_NANOS);
+        return total;
+    }
+
+    @Override
+    public Map<MessageStatus, Long> counts() {
+        return db.counts();
+    }
+}
