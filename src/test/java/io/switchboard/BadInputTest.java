@@ -105,7 +105,7 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badBodies")
     void badBodyGetsAPreciseProblem(String name, byte[] body, int status, String slug, String field) {
-        for (String path : new String[] {"/v1/route", "/v1/classify"}) {
+        for (String path : new String[] {"/v1/route", "/v1/classify", "/v1/messages"}) {
             var answer = Http.post(engine.port(), path, "application/json", body, Map.of());
 
             assertThat(answer.status()).as(path).isEqualTo(status);
@@ -120,6 +120,7 @@ class BadInputTest {
             }
         }
         assertThat(worker.count()).isZero();
+        assertThat(engine.async().store().counts().values()).as("nothing was stored").allMatch(n -> n == 0);
     }
 
     @Test
@@ -132,22 +133,27 @@ class BadInputTest {
     void oversizedBodyIs413() {
         byte[] big = new byte[2 * 1024 * 1024];
         Arrays.fill(big, (byte) 'a');
-        var answer = Http.post(engine.port(), "/v1/route", "application/json", big, Map.of());
+        for (String path : new String[] {"/v1/route", "/v1/messages"}) {
+            var answer = Http.post(engine.port(), path, "application/json", big, Map.of());
 
-        assertThat(answer.status()).isEqualTo(413);
-        assertThat(answer.contentType()).isEqualTo("application/problem+json");
-        assertThat(answer.json().path("type").asText()).isEqualTo("urn:switchboard:problem:body-too-large");
+            assertThat(answer.status()).as(path).isEqualTo(413);
+            assertThat(answer.contentType()).isEqualTo("application/problem+json");
+            assertThat(answer.json().path("type").asText()).isEqualTo("urn:switchboard:problem:body-too-large");
+        }
     }
 
     @Test
     void wrongOrMissingContentTypeIs415() {
         byte[] body = "{\"content\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
         for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1"}) {
-            var answer = Http.post(engine.port(), "/v1/route", type, body, Map.of());
-            assertThat(answer.status()).as(type).isEqualTo(415);
-            assertThat(answer.contentType()).isEqualTo("application/problem+json");
+            for (String path : new String[] {"/v1/route", "/v1/messages"}) {
+                var answer = Http.post(engine.port(), path, type, body, Map.of());
+                assertThat(answer.status()).as(type).isEqualTo(415);
+                assertThat(answer.contentType()).isEqualTo("application/problem+json");
+            }
         }
         assertThat(Http.post(engine.port(), "/v1/route", null, body, Map.of()).status()).isEqualTo(415);
+        assertThat(Http.post(engine.port(), "/v1/messages", null, body, Map.of()).status()).isEqualTo(415);
     }
 
     @Test

@@ -68,7 +68,21 @@ public final class ConfigSummary {
             line(out, 1, "%s webhook to %s, timeout %d ms", w.format(), w.uri().getHost(), w.timeoutMs());
         }
         StoreConfig s = config.store();
-        line(out, 0, "store     %s %s", s.type(), "redis".equals(s.type()) ? s.url() : s.path());
+        line(out, 0, "store     %s %s, durability %s, at most %d queued or in flight, write timeout %d ms",
+                s.type(), "redis".equals(s.type()) ? s.url() : s.path(), s.durability(), s.maxMessages(),
+                s.writeTimeoutMs());
+        line(out, 1, "async default ttl %d ms, %d deliveries at once per pool; delivered kept %d ms, "
+                + "idempotency keys %d ms", s.defaultTtlMs(), s.deliveryConcurrency(), s.retentionMs(),
+                s.idempotencyWindowMs());
+        List<String> sinks = config.eventSinkNames();
+        line(out, 0, "events    %s", sinks.isEmpty() ? "none (completion events are not sent)"
+                : plural(sinks.size(), "sink"));
+        for (int i = 0; i < sinks.size(); i++) {
+            EventSinkConfig e = config.events().get(i);
+            // Only the host: the rest of a webhook URL is often its secret.
+            line(out, 1, "%s  %s%s", sinks.get(i), e.type(), "webhook".equals(e.type())
+                    ? " to " + e.uri().getHost() + ", timeout " + e.timeoutMs() + " ms" : "");
+        }
         return out.toString();
     }
 

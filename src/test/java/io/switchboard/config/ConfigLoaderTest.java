@@ -378,4 +378,51 @@ class ConfigLoaderTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Test
+    void storeAndEventsSectionsAreBoundWithTheirDefaults() {
+        SwitchboardConfig none = ConfigLoader.load(write("none.yaml", BASE), Optional.empty(), Map.of());
+        assertThat(none.store().durability()).isEqualTo("fsync");
+        assertThat(none.store().path()).isEqualTo("./data");
+        assertThat(none.store().defaultTtlMs()).isEqualTo(3_600_000L);
+        assertThat(none.events()).isEmpty();
+
+        SwitchboardConfig some = ConfigLoader.load(write("some.yaml", BASE + """
+                store: {path: /var/lib/switchboard, durability: batch, max_messages: 500, retention_ms: 0}
+                events:
+                  - {type: webhook, url: "https://hooks.example.com/x", timeout_ms: 1000}
+                  - {type: log}
+                  - {type: webhook, url: "http://127.0.0.1:9000/events"}
+                """), Optional.empty(), Map.of());
+        assertThat(some.store().fsync()).isFalse();
+        assertThat(some.store().maxMessages()).isEqualTo(500L);
+        assertThat(some.eventSinkNames()).containsExactly("webhook", "log", "webhook-2");
+    }
+
+    @Test
+    void badStoreAndEventSettingsNameTheirKeys() {
+        Path base = write("switchboard.yaml", BASE + """
+                store: {durability: sometimes}
+                events:
+                  - {type: kafka}
+                  - {type: webhook}
+                  - {type: log, url: "http://x"}
+                """);
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath)
+                .containsExactlyInAnyOrder("store.durability", "events[0].type", "events[1].url", "events[2].url");
+        assertThat(problems(write("max.yaml", BASE + "store: {max_messages: 0}\n"), Optional.empty(), Map.of()))
+                .extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("store.max_messages: must be greater than 0, got 0");
+    }
+
+    @Test
+    void twoEventSinksMayNotShareAName() {
+        Path base = write("switchboard.yaml", BASE + """
+                events: [{type: log, name: audit}, {type: webhook, name: audit, url: "http://127.0.0.1:9/e"}]
+                """);
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .singleElement().asString().startsWith("events[1].name: event sink name 'audit' is already used");
+    }
 }

@@ -42,7 +42,6 @@ class HealthDetailsTest {
                 routes: [{class: chat, pool: main}]
                 delivery: {timeout_ms: 2000, max_attempts: 1}
                 circuit_breaker: %s
-                store: {type: embedded, path: ./unused}
                 """.formatted(circuitBreaker);
     }
 

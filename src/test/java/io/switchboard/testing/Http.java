@@ -70,6 +70,16 @@ public final class Http {
         return send(b);
     }
 
+    public static Answer delete(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE());
+    }
+
+    /** A POST without a body. */
+    public static Answer post(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     private static Answer send(HttpRequest.Builder builder) {
         try {
             var r = CLIENT.send(builder.timeout(Duration.ofSeconds(30)).build(),
