@@ -292,15 +292,17 @@ public final class AsyncPipeline implements AutoCloseable {
         }
     }
 
-    /** The stored message as the delivery chain sees it, with this round's deadline on the monotonic clock. */
+    /**
+     * The stored message as the delivery chain sees it for one round: it starts now (so the chain's end-to-end and
+     * overhead figures describe the round, not the time spent in the store) and ends at the round's deadline.
+     */
     private Message message(StoredMessage m) {
         long nowNanos = ticker.nanoTime();
         long nowMillis = ticker.currentTimeMillis();
         long roundEnd = Math.min(m.deadlineAt(), nowMillis + roundMillis);
-        long accepted = nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - m.acceptedAt()));
         long deadline = nowNanos + TimeUnit.MILLISECONDS.toNanos(roundEnd - nowMillis);
         Classification c = new Classification(m.className(), m.priority(), Classification.Source.EXPLICIT, List.of());
-        return new Message(m.id(), m.requestId() == null ? m.id() : m.requestId(), m.envelope(), c, accepted, deadline);
+        return new Message(m.id(), m.requestId() == null ? m.id() : m.requestId(), m.envelope(), c, nowNanos, deadline);
     }
 
     private void settle(StoredMessage m, Settlement s) throws InterruptedException {

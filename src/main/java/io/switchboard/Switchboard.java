@@ -117,6 +117,7 @@ public final class Switchboard implements AutoCloseable {
         List<String> sinks = config.eventSinkNames();
         this.store = openStore(config, ticker, sinks, metrics);
         metrics.bindStore(store, sinks);
+        live.bindStore(store);
         var policy = new SettlementPolicy(delivery.maxAttempts(), new Backoff(delivery.backoff()), random);
         // A round may use every attempt with its full timeout and the longest backoff between them; then the message
         // goes back to the queue instead of holding its slot until its deadline.

@@ -10,7 +10,9 @@ import io.switchboard.ingress.Readiness;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renders {@code GET /v1/health/details}: readiness with the per pool and per worker detail behind it. */
 final class HealthView {
@@ -33,8 +35,9 @@ final class HealthView {
                         boolean healthy) {
     }
 
-    /** The configured store; this release keeps nothing in it (asynchronous messages are not served yet). */
-    record Store(String type, boolean used) {
+    /** The store of asynchronous messages: whether it writes, what it holds, and events waiting per sink. */
+    record Store(String type, boolean healthy, Map<String, Long> messages,
+                 @JsonProperty("pending_events") Map<String, Long> pendingEvents) {
     }
 
     static EngineStatus.View render(LiveStats live) {
@@ -46,8 +49,17 @@ final class HealthView {
             pools.add(new PoolHealth(e.getKey(), live.config.pools().get(e.getKey()).required(), p.hasHealthyWorker(),
                     p.waiting(), workers));
         }
-        return new EngineStatus.View(r.ready(), new Details(r.status(), r.ready(), pools,
-                new Store(live.config.store().type(), false)));
+        return new EngineStatus.View(r.ready(), new Details(r.status(), r.ready(), pools, store(live)));
+    }
+
+    private static Store store(LiveStats live) {
+        io.switchboard.store.Store s = live.store();
+        Map<String, Long> messages = new LinkedHashMap<>();
+        if (s == null) {
+            return new Store(live.config.store().type(), false, messages, Map.of());
+        }
+        s.counts().forEach((status, n) -> messages.put(status.label(), n));
+        return new Store(live.config.store().type(), s.healthy(), messages, s.pendingEvents());
     }
 
     private static WorkerHealth worker(LiveStats live, Worker w) {

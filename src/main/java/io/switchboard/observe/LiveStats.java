@@ -48,6 +48,7 @@ public final class LiveStats implements EngineStatus {
     final LongAdder errors = new LongAdder();
     final Map<RouteKey, RouteStats> routes = new ConcurrentHashMap<>();
     private final DeliveryObserver observer = new Observer();
+    private volatile io.switchboard.store.Store store;
 
     private LiveStats(SwitchboardConfig config, Map<String, PoolDispatcher> pools, Readiness readiness, Ticker ticker) {
         this.config = config;
@@ -77,6 +78,15 @@ public final class LiveStats implements EngineStatus {
     public static LiveStats create(SwitchboardConfig config, Map<String, PoolDispatcher> pools, Readiness readiness,
                                    Ticker ticker) {
         return new LiveStats(config, pools, readiness, ticker);
+    }
+
+    /** Shows {@code store}'s health and contents in the health view. */
+    public void bindStore(io.switchboard.store.Store store) {
+        this.store = store;
+    }
+
+    io.switchboard.store.Store store() {
+        return store;
     }
 
     /** An observer that feeds these figures and also tells {@code alongside} (the metrics) everything. */

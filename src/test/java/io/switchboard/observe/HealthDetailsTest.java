@@ -62,7 +62,9 @@ class HealthDetailsTest {
         assertThat(body.path("status").asText()).isEqualTo("ready");
         assertThat(body.path("ready").asBoolean()).isTrue();
         assertThat(body.path("store").path("type").asText()).isEqualTo("embedded");
-        assertThat(body.path("store").path("used").asBoolean()).isFalse();
+        assertThat(body.path("store").path("healthy").asBoolean()).isTrue();
+        assertThat(body.path("store").path("messages").path("queued").asLong()).isZero();
+        assertThat(body.path("store").path("pending_events").isObject()).isTrue();
 
         JsonNode main = body.path("pools").get(0);
         assertThat(fieldNames(main)).containsExactly("name", "required", "usable", "waiting", "workers");
