@@ -42,6 +42,24 @@ final class Check {
         return value;
     }
 
+    /** An absolute http(s) URL; the value is never echoed, since such URLs often carry a secret token. */
+    static java.net.URI httpUrl(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidValueException(key, "is required");
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException(key, "is not a valid URL");
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null) {
+            throw new InvalidValueException(key, "must be an absolute http:// or https:// URL");
+        }
+        return uri;
+    }
+
     static <T> T orDefault(T value, T fallback) {
         return value == null ? fallback : value;
     }

@@ -21,20 +21,7 @@ public record WebhookConfig(
     public static final List<String> FORMATS = List.of("json", "slack");
 
     public WebhookConfig {
-        if (url == null || url.isBlank()) {
-            throw new InvalidValueException("url", "is required");
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidValueException("url", "is not a valid URL");
-        }
-        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
-                || uri.getHost() == null) {
-            // The URL is not echoed: webhook URLs often carry their secret token in the path.
-            throw new InvalidValueException("url", "must be an absolute http:// or https:// URL");
-        }
+        Check.httpUrl("url", url);
         format = Check.orDefault(format, "json").toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {
             throw new InvalidValueException("format", "must be json or slack, got '" + format + "'"

@@ -19,32 +19,38 @@ public final class EnvelopeCodec {
         var out = new ByteArrayOutputStream(128 + e.text().length());
         try (JsonGenerator g = Json.factory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeFieldName("content");
-            g.writeTree(e.content());
-            if (!e.metadata().isEmpty()) {
-                g.writeObjectFieldStart("metadata");
-                for (var m : e.metadata().entrySet()) {
-                    g.writeStringField(m.getKey(), m.getValue());
-                }
-                g.writeEndObject();
-            }
+            writeFields(g, e);
             if (e.className() != null) {
                 g.writeStringField("class", e.className());
             }
             if (e.priority() != null) {
                 g.writeStringField("priority", e.priority().name());
             }
-            if (e.ttlMs() != null) {
-                g.writeNumberField("ttl_ms", e.ttlMs());
-            }
-            if (e.idempotencyKey() != null) {
-                g.writeStringField("idempotency_key", e.idempotencyKey());
-            }
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes the producer's fields that travel with a message — {@code content}, {@code metadata} and, when set,
+     * {@code ttl_ms} and {@code idempotency_key} — into the object {@code g} is writing.
+     */
+    public static void writeFields(JsonGenerator g, Envelope e) throws IOException {
+        g.writeFieldName("content");
+        g.writeTree(e.content());
+        g.writeObjectFieldStart("metadata");
+        for (var m : e.metadata().entrySet()) {
+            g.writeStringField(m.getKey(), m.getValue());
+        }
+        g.writeEndObject();
+        if (e.ttlMs() != null) {
+            g.writeNumberField("ttl_ms", e.ttlMs());
+        }
+        if (e.idempotencyKey() != null) {
+            g.writeStringField("idempotency_key", e.idempotencyKey());
+        }
     }
 
     /** Reads what {@link #encode} wrote; IllegalArgumentException when the bytes are not such an envelope. */

@@ -10,6 +10,7 @@ import io.switchboard.deliver.Outcome;
 import io.switchboard.deliver.WorkerTransport;
 import io.switchboard.dispatch.Worker;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.EnvelopeCodec;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
 import io.switchboard.message.Message;
@@ -215,19 +216,7 @@ public final class HttpWorkerTransport implements WorkerTransport {
             g.writeStringField("class", message.className());
             g.writeStringField("priority", message.priority().name());
             g.writeNumberField("attempt", attempt);
-            g.writeFieldName("content");
-            g.writeTree(e.content());
-            g.writeObjectFieldStart("metadata");
-            for (var entry : e.metadata().entrySet()) {
-                g.writeStringField(entry.getKey(), entry.getValue());
-            }
-            g.writeEndObject();
-            if (e.ttlMs() != null) {
-                g.writeNumberField("ttl_ms", e.ttlMs());
-            }
-            if (e.idempotencyKey() != null) {
-                g.writeStringField("idempotency_key", e.idempotencyKey());
-            }
+            EnvelopeCodec.writeFields(g, e);
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
