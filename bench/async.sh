@@ -2,11 +2,12 @@
 # Asynchronous acceptance over HTTP: POST /v1/messages answered 202 (stored) per second, at 1, 16 and 256 connections,
 # with the store's durability fsync and batch, while the engine also delivers what it accepted to nginx workers.
 #
-#   bench/async.sh                                      # fsync and batch; 1 16 256 connections; 10 s each after 3 s
+#   bench/async.sh                                      # fsync and batch; 1 16 256 connections; 10 s each after 10 s
 #   CONCURRENCY="16" DURABILITY=fsync DURATION=5s bench/async.sh
 #
-# Every 202 is counted once the run is over against what the store holds (queued + in flight + delivered), so a
-# figure can only be reported if nothing accepted went missing. Prints a table; every process it starts is stopped
+# Every 202 is checked once the run is over against what the store holds (queued + in flight + delivered + dead), so
+# a figure is only reported "ok" if nothing accepted went missing; the store may hold up to one more message per
+# connection, from requests wrk abandoned when it stopped. Prints a table; every process it starts is stopped
 # on exit, every wrk run is capped by `timeout`.
 #
 # Settings (environment): CONCURRENCY, DURABILITY, DURATION, WARMUP, WORKERS, SWITCHBOARD_JAVA_OPTS, the ports below,
@@ -27,7 +28,7 @@ WORKERS=${WORKERS:-4}
 CONCURRENCY=${CONCURRENCY:-1 16 256}
 DURABILITY=${DURABILITY:-fsync batch}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-3s}
+WARMUP=${WARMUP:-10s}                          # each row starts a fresh engine: long enough for the JIT to settle
 WORKER_PORT=${WORKER_PORT:-19201}
 SWITCHBOARD_PORT=${SWITCHBOARD_PORT:-19280}
 ENGINE_JAVA_OPTS=${SWITCHBOARD_JAVA_OPTS:--Xms128m -Xmx320m}
@@ -62,6 +63,19 @@ nginx -p "$TMP" -c "$TMP/nginx.conf" >"$TMP/nginx.out" 2>&1 &
 nginx_pid=$!
 BENCH_PIDS+=("$nginx_pid")
 for p in "${worker_ports[@]}"; do wait_http "http://127.0.0.1:$p/" "$READY_TIMEOUT" "$nginx_pid" "$TMP/nginx.out"; done
+
+# What the store holds once it stops changing: requests cut off when wrk stops are still being committed for a moment.
+stored_settled() {
+  local a b i
+  a=$(stored)
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    sleep 0.5
+    b=$(stored)
+    [ "$a" = "$b" ] && break
+    a=$b
+  done
+  echo "$a"
+}
 
 stored() {
   curl -s --max-time 10 "http://127.0.0.1:$SWITCHBOARD_PORT/v1/health/details" | python3 -c '
@@ -98,10 +112,10 @@ for mode in "${modes[@]}"; do
     log "durability $mode, $c connections: ${WARMUP} warmup, ${DURATION} measured (wrk -t$threads)"
     timeout --foreground "$wrk_cap" wrk -t"$threads" -c"$c" -d"$WARMUP" -s "$BENCH/load/submit.lua" "$url" \
       >"$TMP/warmup.out" 2>&1 || { cat "$TMP/warmup.out" >&2; die "wrk warmup failed"; }
-    before=$(stored)
+    before=$(stored_settled)
     timeout --foreground "$wrk_cap" wrk -t"$threads" -c"$c" -d"$DURATION" --latency -s "$BENCH/load/submit.lua" "$url" \
       >"$TMP/run.out" 2>&1 || { cat "$TMP/run.out" >&2; die "wrk failed"; }
-    after=$(stored)
+    after=$(stored_settled)
     result=$(grep '^RESULT ' "$TMP/run.out") || { cat "$TMP/run.out" >&2; die "no RESULT line from wrk"; }
     python3 - "$mode" "$c" "$before" "$after" "$result" >>"$TMP/table.txt" <<'PY'
 import sys
@@ -109,7 +123,10 @@ mode, c, before, after, line = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), 
 r = dict(kv.split("=") for kv in line.split()[1:])
 errors = sum(int(r[k]) for k in ("err_status", "err_connect", "err_read", "err_write", "err_timeout"))
 accepted = int(r["requests"]) - int(r["err_status"])
-check = "ok" if after - before == accepted else "MISMATCH: stored %d, accepted %d" % (after - before, accepted)
+# Requests wrk abandons when it stops (at most one per connection) may still be stored: they were never counted.
+extra = after - before - accepted
+check = ("ok" if extra == 0 else "ok (+%d stored after wrk stopped)" % extra) if 0 <= extra <= c \
+    else "MISMATCH: stored %d, accepted %d" % (after - before, accepted)
 print("%-10s %6d %12.0f %10.2f %10.2f %12d %s" % (mode, c, accepted / (int(r["duration_us"]) / 1e6),
       int(r["p50_us"]) / 1000, int(r["p99_us"]) / 1000, errors, check))
 PY

@@ -89,6 +89,8 @@ public final class AsyncPipeline implements AutoCloseable {
     private volatile boolean running;
     private Thread claimer;
     private volatile long lastClaimWarning;
+    private volatile long lastRefusalWarning;
+    private final java.util.concurrent.atomic.AtomicLong refusedSinceWarning = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param roundMillis the longest one delivery round may take; a message not delivered by then goes back to the
@@ -134,11 +136,25 @@ public final class AsyncPipeline implements AutoCloseable {
             case Submission.Duplicate dup -> observer.submitted("duplicate");
             case Submission.Refused r -> {
                 observer.submitted("refused");
-                LOG.atWarn().addKeyValue("event", "submission_refused").addKeyValue("reason", r.reason())
-                        .log("asynchronous submission refused: {}", r.reason());
+                warnRefused(r);
             }
         }
         return new Submitted(s, d);
+    }
+
+    /** At most one WARN line per ten seconds while submissions are refused, with how many were since the last. */
+    private void warnRefused(Submission.Refused r) {
+        refusedSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalWarning;
+        if (now - last < TimeUnit.SECONDS.toNanos(10) && last != 0) {
+            return;
+        }
+        lastRefusalWarning = now;
+        long refused = refusedSinceWarning.getAndSet(0);
+        LOG.atWarn().addKeyValue("event", "submission_refused").addKeyValue("reason", r.reason())
+                .addKeyValue("refused", refused)
+                .log("asynchronous submissions refused ({} since the last such line): {}", refused, r.reason());
     }
 
     /** Recovers what a previous run left in flight, then starts claiming and the background sweeps. */
@@ -274,7 +290,7 @@ public final class AsyncPipeline implements AutoCloseable {
             if (s == null) {
                 Route route = routes.routeFor(m.className());
                 DeliveryResult result = chain.deliver(message(m), route, new StageTimes(), m.attempts(),
-                        (attempt, worker) -> store.attemptStarted(m.id(), attempt, worker.id()));
+                        (attempt, worker) -> recordAttempt(m, attempt, worker.id()));
                 s = policy.after(m, result, ticker.currentTimeMillis());
             }
             settle(m, s);
@@ -289,6 +305,15 @@ public final class AsyncPipeline implements AutoCloseable {
             active.decrementAndGet();
             signal();
             MDC.clear();
+        }
+    }
+
+    /** The attempt is on disk before it is sent; if the store cannot say so in time, it is sent all the same. */
+    private void recordAttempt(StoredMessage m, int attempt, String worker) {
+        if (!store.attemptStarted(m.id(), attempt, worker)) {
+            LOG.atWarn().addKeyValue("event", "attempt_not_recorded").addKeyValue("attempt", attempt)
+                    .addKeyValue("worker", worker)
+                    .log("could not record attempt {} before sending it; a crash now would repeat its number", attempt);
         }
     }
 

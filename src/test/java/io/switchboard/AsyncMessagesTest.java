@@ -286,6 +286,9 @@ class AsyncMessagesTest {
         assertThat(full.contentType()).startsWith("application/problem+json");
         assertThat(full.json().get("type").asText()).isEqualTo("urn:switchboard:problem:store-unavailable");
         assertThat(full.header("Retry-After")).isNotBlank();
+        assertThat(Http.get(engine.port(), "/metrics").text())
+                .contains("switchboard_rejections_total{reason=\"store\"} 1.0")
+                .contains("switchboard_async_submissions_total{outcome=\"refused\"} 1.0");
         w1.open();
         awaitStatus(engine, first, "delivered");
         assertThat(Http.postJson(engine.port(), "/v1/messages", "{\"content\":\"hello later\"}").status()).isEqualTo(202);

@@ -39,7 +39,9 @@ public interface IngressMetrics {
         /** No healthy worker before the deadline (503). */
         NO_WORKER,
         /** The engine is draining or stopping (503). */
-        SHUTDOWN;
+        SHUTDOWN,
+        /** An asynchronous submission the store could not take: full, slow or failing (503). */
+        STORE;
 
         /** The lower-case name used as a metric label. */
         public String label() {

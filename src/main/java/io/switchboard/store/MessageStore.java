@@ -18,8 +18,12 @@ public interface MessageStore {
     /** Up to {@code max} queued messages of {@code pool} that are due, most urgent first, now marked in flight. */
     List<StoredMessage> claim(String pool, int max) throws StoreUnavailableException;
 
-    /** Records, without waiting, that attempt {@code attempt} of an in-flight message is starting on {@code worker}. */
-    void attemptStarted(String id, int attempt, String worker);
+    /**
+     * Records that attempt {@code attempt} of an in-flight message is about to be sent to {@code worker}, and returns
+     * once that is durable (bounded by the write timeout; false when it could not be recorded), so a crash after the
+     * send still counts the attempt and the redelivery carries the next attempt number.
+     */
+    boolean attemptStarted(String id, int attempt, String worker);
 
     /** Records how a delivery round of the in-flight {@code message} ended, with its completion events. */
     void settle(StoredMessage message, Settlement settlement) throws StoreUnavailableException;

@@ -99,7 +99,7 @@ class MetricsEndpointTest {
                 .containsExactlyInAnyOrder("timeout", "connect", "http_5xx", "http_4xx", "rate_limited", "circuit_open",
                         "invalid_response");
         assertThat(m.value("switchboard_rejections_total", Map.of("reason", "invalid"))).isEqualTo(1);
-        for (String reason : List.of("overload", "expired", "no_worker", "shutdown")) {
+        for (String reason : List.of("overload", "expired", "no_worker", "shutdown", "store")) {
             assertThat(m.value("switchboard_rejections_total", Map.of("reason", reason))).as(reason).isZero();
         }
 

@@ -13,7 +13,11 @@ final class Rejections {
         return switch (problem.status()) {
             case 400, 413, 415, 422 -> Rejection.INVALID;
             case 429 -> Rejection.OVERLOAD;
-            case 503 -> "no-worker".equals(problem.slug()) ? Rejection.NO_WORKER : Rejection.SHUTDOWN;
+            case 503 -> switch (problem.slug()) {
+                case "no-worker" -> Rejection.NO_WORKER;
+                case "store-unavailable" -> Rejection.STORE;
+                default -> Rejection.SHUTDOWN;
+            };
             case 504 -> Rejection.EXPIRED;
             default -> null;
         };

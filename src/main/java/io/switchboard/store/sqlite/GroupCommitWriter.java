@@ -154,11 +154,6 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Queues {@code op} without waiting for it; false when the queue is full or the writer stopped. */
-    boolean offer(Op<?> op) {
-        return running && queue.offer(new Task<>(op));
-    }
-
     private void loop() {
         List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {

@@ -164,17 +164,22 @@ final class SqliteQueue implements MessageStore {
     }
 
     @Override
-    public void attemptStarted(String id, int attempt, String worker) {
+    public boolean attemptStarted(String id, int attempt, String worker) {
         long now = db.now();
-        db.writer.offer(tx -> {
-            PreparedStatement ps = tx.prepare("UPDATE messages SET attempts = MAX(attempts, ?), worker = ?, "
-                    + "updated_at = ? WHERE id = ? AND status = 'in_flight'");
-            ps.setInt(1, attempt);
-            ps.setString(2, worker);
-            ps.setLong(3, now);
-            ps.setString(4, id);
-            return ps.executeUpdate();
-        });
+        try {
+            db.write(tx -> {
+                PreparedStatement ps = tx.prepare("UPDATE messages SET attempts = MAX(attempts, ?), worker = ?, "
+                        + "updated_at = ? WHERE id = ? AND status = 'in_flight'");
+                ps.setInt(1, attempt);
+                ps.setString(2, worker);
+                ps.setLong(3, now);
+                ps.setString(4, id);
+                return ps.executeUpdate();
+            });
+            return true;
+        } catch (StoreUnavailableException e) {
+            return false;
+        }
     }
 
     @Override

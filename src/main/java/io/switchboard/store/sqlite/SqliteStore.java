@@ -105,8 +105,8 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void attemptStarted(String id, int attempt, String worker) {
-        queue.attemptStarted(id, attempt, worker);
+    public boolean attemptStarted(String id, int attempt, String worker) {
+        return queue.attemptStarted(id, attempt, worker);
     }
 
     @Override

@@ -25,6 +25,7 @@ class RejectionsTest {
         assertThat(of(429, "overloaded")).isEqualTo(Rejection.OVERLOAD);
         assertThat(of(503, "no-worker")).isEqualTo(Rejection.NO_WORKER);
         assertThat(of(503, "draining")).isEqualTo(Rejection.SHUTDOWN);
+        assertThat(of(503, "store-unavailable")).isEqualTo(Rejection.STORE);
         assertThat(of(503, "unavailable")).isEqualTo(Rejection.SHUTDOWN);
         assertThat(of(504, "deadline-exceeded")).isEqualTo(Rejection.EXPIRED);
     }
