@@ -129,6 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                   curl -s -H 'content-type: application/json' -d '{"content":"analyze the long-term strategy for the gym"}' %1$s/v1/route
                   curl -s -H 'content-type: application/json' -d '{"content":"press the red button"}' %1$s/v1/route
                   curl -s -H 'content-type: application/json' -d '{"content":"plan the next release"}' %1$s/v1/classify
+                  curl -s -H 'content-type: application/json' -d '{"content":"plan the migration"}' %1$s/v1/messages   # stored; then GET %1$s/v1/messages/ID
                   curl -s -X POST -d '{"error_rate":1.0}' localhost:9201/fault     # break sonnet-1; its circuit opens, traffic moves
                   curl -s -X DELETE localhost:9201/fault                           # heal it again
 

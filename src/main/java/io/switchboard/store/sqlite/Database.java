@@ -38,6 +38,7 @@ final class Database implements AutoCloseable {
 
     final Path file;
     final GroupCommitWriter writer;
+    private final java.nio.channels.FileChannel lock;
     final Ticker ticker;
     final long timeoutNanos;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -45,8 +46,10 @@ final class Database implements AutoCloseable {
     private final Map<MessageStatus, AtomicLong> counts = new EnumMap<>(MessageStatus.class);
     private final Map<String, AtomicLong> pendingEvents = new ConcurrentHashMap<>();
 
-    private Database(Path file, Connection writeConnection, GroupCommitWriter writer, Ticker ticker, long timeoutNanos) {
+    private Database(Path file, java.nio.channels.FileChannel lock, Connection writeConnection, GroupCommitWriter writer,
+                     Ticker ticker, long timeoutNanos) {
         this.file = file;
+        this.lock = lock;
         this.writeConnection = writeConnection;
         this.writer = writer;
         this.ticker = ticker;
@@ -69,18 +72,25 @@ final class Database implements AutoCloseable {
             throw new SQLException("cannot create the store directory " + dir + ": " + e.getMessage(), e);
         }
         Path file = dir.resolve(FILE_NAME);
+        java.nio.channels.FileChannel lock = lock(dir);
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         SQLiteConfig writeConfig = new SQLiteConfig();
         writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
         writeConfig.setSynchronous(fsync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         writeConfig.setBusyTimeout(5_000);
         writeConfig.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        Connection w = DriverManager.getConnection(url, writeConfig.toProperties());
+        Connection w;
+        try {
+            w = DriverManager.getConnection(url, writeConfig.toProperties());
+        } catch (SQLException e) {
+            release(lock);
+            throw e;
+        }
         try {
             w.setAutoCommit(false);
             Migrations.apply(w, file.toString());
             GroupCommitWriter writer = new GroupCommitWriter(w, WRITE_QUEUE, "store-writer", commitObserver);
-            Database db = new Database(file, w, writer, ticker, timeoutNanos);
+            Database db = new Database(file, lock, w, writer, ticker, timeoutNanos);
             SQLiteConfig readConfig = new SQLiteConfig();
             readConfig.setReadOnly(true);
             readConfig.setBusyTimeout(5_000);
@@ -91,7 +101,44 @@ final class Database implements AutoCloseable {
             return db;
         } catch (SQLException | StoreUnavailableException | RuntimeException e) {
             w.close();
+            release(lock);
             throw e;
+        }
+    }
+
+    /**
+     * Takes {@code dir/switchboard.lock} for this process: the writer, the counts and recovery all assume that one
+     * engine owns the store, so a second engine on the same directory is refused instead of corrupting that.
+     */
+    private static java.nio.channels.FileChannel lock(Path dir) throws SQLException {
+        Path path = dir.resolve("switchboard.lock");
+        java.nio.channels.FileChannel channel = null;
+        try {
+            channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new SQLException("another engine is using the store in " + dir + " (" + path
+                        + " is locked); give each engine its own store.path");
+            }
+            return channel;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            release(channel);
+            throw new SQLException("this process already has the store in " + dir + " open; give each engine its own "
+                    + "store.path");
+        } catch (java.io.IOException e) {
+            release(channel);
+            throw new SQLException("cannot lock " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void release(java.nio.channels.FileChannel lock) {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -204,5 +251,6 @@ final class Database implements AutoCloseable {
         } catch (SQLException ignored) {
             // closing anyway
         }
+        release(lock);
     }
 }

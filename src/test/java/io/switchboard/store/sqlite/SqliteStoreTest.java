@@ -326,6 +326,17 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() throws Exception {
+        SqliteStore first = open();
+
+        assertThatThrownBy(this::open).hasMessageContaining("give each engine its own store.path");
+
+        first.close();
+        opened.remove(first);
+        assertThat(open().healthy()).isTrue();
+    }
+
+    @Test
     void aDatabaseFromANewerReleaseIsRefused() throws Exception {
         open().close();
         opened.clear();
