@@ -4,13 +4,9 @@ import io.switchboard.classify.Classification;
 import io.switchboard.complete.SettlementPolicy;
 import io.switchboard.config.StoreConfig;
 import io.switchboard.deliver.DeliveryChain;
-import io.switchboard.deliver.DeliveryResult;
-import io.switchboard.deliver.StageTimes;
 import io.switchboard.dispatch.PoolDispatcher;
 import io.switchboard.message.Envelope;
 import io.switchboard.message.Ids;
-import io.switchboard.message.Message;
-import io.switchboard.route.Route;
 import io.switchboard.route.RoutingTable;
 import io.switchboard.store.NewMessage;
 import io.switchboard.store.Settlement;
@@ -69,13 +65,11 @@ public final class AsyncPipeline implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final RoutingTable routes;
-    private final DeliveryChain chain;
     private final Store store;
     private final Map<String, PoolDispatcher> pools;
-    private final SettlementPolicy policy;
+    private final StoredDelivery rounds;
     private final Ticker ticker;
     private final StoreConfig config;
-    private final long roundMillis;
     private final Observer observer;
     private final Map<String, Semaphore> slots = new LinkedHashMap<>();
     private final ExecutorService deliveries = Executors.newThreadPerTaskExecutor(
@@ -101,12 +95,10 @@ public final class AsyncPipeline implements AutoCloseable {
                          long roundMillis, Ticker ticker, Observer observer) {
         this.pipeline = pipeline;
         this.routes = routes;
-        this.chain = chain;
         this.store = store;
         this.pools = Map.copyOf(pools);
-        this.policy = policy;
+        this.rounds = new StoredDelivery(routes, chain, store, policy, roundMillis, ticker, observer);
         this.config = config;
-        this.roundMillis = roundMillis;
         this.ticker = ticker;
         this.observer = observer;
         for (String pool : pools.keySet()) {
@@ -286,14 +278,7 @@ public final class AsyncPipeline implements AutoCloseable {
         MDC.put("request_id", m.requestId() == null ? m.id() : m.requestId());
         MDC.put("message_id", m.id());
         try {
-            Settlement s = policy.beforeRound(m, ticker.currentTimeMillis());
-            if (s == null) {
-                Route route = routes.routeFor(m.className());
-                DeliveryResult result = chain.deliver(message(m), route, new StageTimes(), m.attempts(),
-                        (attempt, worker) -> recordAttempt(m, attempt, worker.id()));
-                s = policy.after(m, result, ticker.currentTimeMillis());
-            }
-            settle(m, s);
+            rounds.run(m, () -> running);
         } catch (InterruptedException e) {
             // Stopped hard: left in flight, re-queued by the next start's recovery.
             Thread.currentThread().interrupt();
@@ -306,74 +291,6 @@ public final class AsyncPipeline implements AutoCloseable {
             signal();
             MDC.clear();
         }
-    }
-
-    /** The attempt is on disk before it is sent; if the store cannot say so in time, it is sent all the same. */
-    private void recordAttempt(StoredMessage m, int attempt, String worker) {
-        if (!store.attemptStarted(m.id(), attempt, worker)) {
-            LOG.atWarn().addKeyValue("event", "attempt_not_recorded").addKeyValue("attempt", attempt)
-                    .addKeyValue("worker", worker)
-                    .log("could not record attempt {} before sending it; a crash now would repeat its number", attempt);
-        }
-    }
-
-    /**
-     * The stored message as the delivery chain sees it for one round: it starts now (so the chain's end-to-end and
-     * overhead figures describe the round, not the time spent in the store) and ends at the round's deadline.
-     */
-    private Message message(StoredMessage m) {
-        long nowNanos = ticker.nanoTime();
-        long nowMillis = ticker.currentTimeMillis();
-        long roundEnd = Math.min(m.deadlineAt(), nowMillis + roundMillis);
-        long deadline = nowNanos + TimeUnit.MILLISECONDS.toNanos(roundEnd - nowMillis);
-        Classification c = new Classification(m.className(), m.priority(), Classification.Source.EXPLICIT, List.of());
-        return new Message(m.id(), m.requestId() == null ? m.id() : m.requestId(), m.envelope(), c, nowNanos, deadline);
-    }
-
-    private void settle(StoredMessage m, Settlement s) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                store.settle(m, s);
-                break;
-            } catch (StoreUnavailableException e) {
-                if (attempt == 3 || !running) {
-                    LOG.atError().addKeyValue("event", "settle_failed").addKeyValue("outcome", outcome(s))
-                            .log("could not record the outcome of {}: {}; it stays in flight and is delivered again "
-                                    + "after the next start", m.id(), e.getMessage());
-                    return;
-                }
-                TimeUnit.MILLISECONDS.sleep(200L * attempt);
-            }
-        }
-        observer.settled(m.pool(), s);
-        var event = s instanceof Settlement.Retry ? LOG.atDebug() : LOG.atInfo();
-        event.addKeyValue("event", "message_settled")
-                .addKeyValue("class", m.className())
-                .addKeyValue("pool", poolOf(s, m))
-                .addKeyValue("outcome", outcome(s))
-                .addKeyValue("attempts", s.attempts())
-                .addKeyValue("duration_ms", Math.max(0, ticker.currentTimeMillis() - m.acceptedAt()));
-        if (s instanceof Settlement.DeadLettered d) {
-            event = event.addKeyValue("reason", d.reason().label());
-        }
-        event.log("{}", outcome(s));
-    }
-
-    private static String poolOf(Settlement s, StoredMessage m) {
-        String pool = switch (s) {
-            case Settlement.Delivered d -> d.pool();
-            case Settlement.Retry r -> r.pool();
-            case Settlement.DeadLettered d -> d.pool();
-        };
-        return pool == null ? m.pool() : pool;
-    }
-
-    static String outcome(Settlement s) {
-        return switch (s) {
-            case Settlement.Delivered d -> "delivered";
-            case Settlement.Retry r -> "retry";
-            case Settlement.DeadLettered d -> "dead_lettered";
-        };
     }
 
     /** Asynchronous deliveries running now. */
