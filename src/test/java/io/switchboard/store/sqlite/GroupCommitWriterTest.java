@@ -101,7 +101,7 @@ class GroupCommitWriterTest {
             Future<Integer> good = pool.submit(() -> writer.execute(insert(1), TimeUnit.SECONDS.toNanos(10)));
             Future<Integer> bad = pool.submit(() -> writer.execute(tx -> {
                 insert(2).run(tx);
-                return insert(1).run(tx); // violates UNIQUE after its own first insert
+                return insert(2).run(tx); // violates UNIQUE after its own first insert
             }, TimeUnit.SECONDS.toNanos(10)));
             org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> writer.backlog() == 2);
             hold.countDown();
