@@ -64,7 +64,7 @@ public final class EngineMetrics implements AutoCloseable {
                 .register(registry);
         this.delivery = new DeliveryMetrics(registry, labels);
         this.http = new HttpMetrics(registry);
-        this.store = new StoreMetrics(registry, labels, config.eventSinkNames());
+        this.store = new StoreMetrics(registry, labels, config.pools().keySet(), config.eventSinkNames());
     }
 
     /** A registry for the engine {@code config} describes; pools are added with {@link #bindPool}. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.AsyncPipeline;
 import io.switchboard.complete.EventRelay;
+import io.switchboard.store.DeadLetterReason;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Settlement;
 import io.switchboard.store.Store;
@@ -29,11 +30,17 @@ final class StoreMetrics implements AsyncPipeline.Observer, EventRelay.Observer 
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Timer commits;
 
-    StoreMetrics(MeterRegistry registry, Labels labels, List<String> sinks) {
+    StoreMetrics(MeterRegistry registry, Labels labels, java.util.Collection<String> pools, List<String> sinks) {
         this.registry = registry;
         this.labels = labels;
         for (String outcome : List.of("accepted", "duplicate", "refused")) {
             submission(outcome);
+        }
+        // Dead letters exist at zero from the start, so rate() and increase() see the first one.
+        for (String pool : pools) {
+            for (DeadLetterReason reason : DeadLetterReason.values()) {
+                settled(labels.pool(pool), "dead_lettered", reason.label());
+            }
         }
         for (String sink : sinks) {
             for (String outcome : List.of("sent", "failed", "dropped")) {
@@ -104,10 +111,14 @@ final class StoreMetrics implements AsyncPipeline.Observer, EventRelay.Observer 
                 reason = d.reason().label();
             }
         }
-        settled.computeIfAbsent(p + '\0' + outcome + '\0' + reason, k -> Counter.builder("switchboard.async.settled")
+        settled(p, outcome, reason).increment();
+    }
+
+    private Counter settled(String pool, String outcome, String reason) {
+        return settled.computeIfAbsent(pool + '\0' + outcome + '\0' + reason, k -> Counter.builder("switchboard.async.settled")
                 .description("Delivery rounds of stored messages, by pool and outcome (delivered, retry, "
                         + "dead_lettered with its reason)")
-                .tag("pool", p).tag("outcome", outcome).tag("reason", reason).register(registry)).increment();
+                .tag("pool", pool).tag("outcome", outcome).tag("reason", reason).register(registry));
     }
 
     @Override

@@ -69,7 +69,7 @@ class DeployArtifactsTest {
             urls++;
             assertThat(anchors).as("runbook section for #" + m.group(1)).contains(m.group(1));
         }
-        assertThat(urls).isEqualTo(6);
+        assertThat(urls).isEqualTo(8);
     }
 
     @Test
