@@ -116,6 +116,13 @@
     rows('queues', s.queues, function (q) {
       return [q.pool, q.depth.critical, q.depth.high, q.depth.normal, q.depth.low, q.total + ' / ' + q.capacity];
     }, 'no pools');
+    var st = s.store, pending = 0;
+    Object.keys(st.pending_events || {}).forEach(function (k) { pending += st.pending_events[k]; });
+    rows('store', [st], function (x) {
+      var m = x.messages || {};
+      return [{text: x.healthy ? 'healthy' : 'failing', cls: x.healthy ? 'c-closed' : 'c-open'}, m.queued, m.in_flight,
+        m.delivered, m.dead_lettered, m.expired, pending];
+    }, 'no store');
     rows('failures', s.recent_failures, function (f) {
       return [clock(f.time), f.request_id, f['class'], f.pool, f.worker || '–', f.category, {text: f.detail, cls: 'detail'}];
     }, 'none');

@@ -52,7 +52,7 @@ final class HealthView {
         return new EngineStatus.View(r.ready(), new Details(r.status(), r.ready(), pools, store(live)));
     }
 
-    private static Store store(LiveStats live) {
+    static Store store(LiveStats live) {
         io.switchboard.store.Store s = live.store();
         Map<String, Long> messages = new LinkedHashMap<>();
         if (s == null) {

@@ -36,6 +36,7 @@ final class StatsView {
                  List<RouteRow> routes,
                  List<WorkerRow> workers,
                  List<QueueRow> queues,
+                 HealthView.Store store,
                  @JsonProperty("recent_failures") List<FailureRow> recentFailures) {
     }
 
@@ -119,7 +120,7 @@ final class StatsView {
                 round1(uptimeSeconds), Instant.ofEpochMilli(nowMillis).toString(),
                 new Totals(requests, requests - failed, failed), recentRates, sinceStart, latency,
                 new History(TimeSeries.SLOT_NANOS / 1e9, points), routes(live), workers(live), queues(live),
-                failures(live)));
+                HealthView.store(live), failures(live)));
     }
 
     private static List<RouteRow> routes(LiveStats live) {

@@ -68,7 +68,9 @@ class StatsEndpointTest {
         JsonNode before = stats(engine);
         assertThat(fieldNames(before)).containsExactly("status", "ready", "reasons", "version", "uptime_seconds", "time",
                 "totals", "recent", "since_start", "latency", "history", "routes", "workers", "queues",
-                "recent_failures");
+                "store", "recent_failures");
+        assertThat(before.path("store").path("healthy").asBoolean()).isTrue();
+        assertThat(before.path("store").path("messages").path("dead_lettered").asLong()).isZero();
         assertThat(before.path("status").asText()).isEqualTo("ready");
         assertThat(before.path("version").asText()).isEqualTo("development");
         assertThat(before.path("totals").path("requests").asLong()).isZero();
