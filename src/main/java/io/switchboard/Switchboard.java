@@ -8,6 +8,7 @@ import io.switchboard.complete.CompletionEvent;
 import io.switchboard.complete.EventRelay;
 import io.switchboard.complete.EventSink;
 import io.switchboard.complete.SettlementPolicy;
+import io.switchboard.complete.redis.RedisEventSink;
 import io.switchboard.complete.webhook.WebhookSink;
 import io.switchboard.config.EventSinkConfig;
 import io.switchboard.config.StoreConfig;
@@ -173,6 +174,10 @@ public final class Switchboard implements AutoCloseable {
             EventSinkConfig e = config.events().get(i);
             EventSink sink = switch (e.type()) {
                 case "webhook" -> WebhookSink.create(names.get(i), e.uri(), Duration.ofMillis(e.timeoutMs()));
+                case "redis-pubsub" -> RedisEventSink.pubSub(names.get(i), e.uri(), e.channel(),
+                        Duration.ofMillis(e.timeoutMs()));
+                case "redis-stream" -> RedisEventSink.stream(names.get(i), e.uri(), e.key(), e.maxLen(),
+                        Duration.ofMillis(e.timeoutMs()));
                 default -> EventSink.log(names.get(i));
             };
             routes.add(new EventRelay.Route(sink, e.maxAgeMs()));

@@ -80,8 +80,15 @@ public final class ConfigSummary {
         for (int i = 0; i < sinks.size(); i++) {
             EventSinkConfig e = config.events().get(i);
             // Only the host: the rest of a webhook URL is often its secret.
-            line(out, 1, "%s  %s%s", sinks.get(i), e.type(), "webhook".equals(e.type())
-                    ? " to " + e.uri().getHost() + ", timeout " + e.timeoutMs() + " ms" : "");
+            String where = switch (e.type()) {
+                case "webhook" -> " to " + e.uri().getHost();
+                case "redis-pubsub" -> " to " + e.uri().getHost() + ":" + e.uri().getPort() + " channel " + e.channel();
+                case "redis-stream" -> " to " + e.uri().getHost() + ":" + e.uri().getPort() + " stream " + e.key()
+                        + " (about " + e.maxLen() + " entries)";
+                default -> "";
+            };
+            line(out, 1, "%s  %s%s%s", sinks.get(i), e.type(), where,
+                    "log".equals(e.type()) ? "" : ", timeout " + e.timeoutMs() + " ms");
         }
         return out.toString();
     }

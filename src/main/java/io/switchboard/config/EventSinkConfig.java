@@ -10,20 +10,28 @@ import java.util.Locale;
  * One place completion events ({@code message_delivered}, {@code message_dead_lettered}) are sent to. Each sink gets
  * every event at least once, from an outbox in the store, without ever holding up a delivery.
  *
- * @param type      {@code log} (one INFO line per event on logger {@code switchboard.events}) or {@code webhook}
+ * @param type      {@code log} (one INFO line per event on logger {@code switchboard.events}), {@code webhook},
+ *                  {@code redis-pubsub} (PUBLISH on {@code channel}) or {@code redis-stream} (XADD to {@code key})
  * @param name      how logs and metrics name the sink (default: its type, numbered when repeated)
- * @param url       for {@code webhook}: the http(s) URL that receives one POST per event
- * @param timeoutMs for {@code webhook}: connect and request timeout of one post (default 5000)
+ * @param url       for {@code webhook}: the http(s) URL that receives one POST per event; for the Redis sinks:
+ *                  {@code redis://[user:password@]host:port[/db]} (or {@code rediss://} for TLS)
+ * @param channel   for {@code redis-pubsub}: the channel
+ * @param key       for {@code redis-stream}: the stream's key
+ * @param maxLen    for {@code redis-stream}: the stream is trimmed to about this many entries (default 100000)
+ * @param timeoutMs connect and request timeout of one send (default 5000)
  * @param maxAgeMs  an event not sent within this long is dropped with a WARN line (default 24 h)
  */
 public record EventSinkConfig(
         @JsonProperty("type") String type,
         @JsonProperty("name") String name,
         @JsonProperty("url") String url,
+        @JsonProperty("channel") String channel,
+        @JsonProperty("key") String key,
+        @JsonProperty("max_len") Long maxLen,
         @JsonProperty("timeout_ms") Long timeoutMs,
         @JsonProperty("max_age_ms") Long maxAgeMs) {
 
-    public static final List<String> TYPES = List.of("log", "webhook");
+    public static final List<String> TYPES = List.of("log", "webhook", "redis-pubsub", "redis-stream");
 
     public EventSinkConfig {
         if (type == null || type.isBlank()) {
@@ -37,13 +45,40 @@ public record EventSinkConfig(
         if (name != null) {
             Check.name("name", name);
         }
-        if ("webhook".equals(type)) {
-            if (url == null || url.isBlank()) {
-                throw new InvalidValueException("url", "a webhook sink needs url: http(s)://...");
+        switch (type) {
+            case "webhook" -> {
+                if (url == null || url.isBlank()) {
+                    throw new InvalidValueException("url", "a webhook sink needs url: http(s)://...");
+                }
+                Check.httpUrl("url", url);
             }
-            Check.httpUrl("url", url);
-        } else if (url != null) {
-            throw new InvalidValueException("url", "only a webhook sink takes a url");
+            case "redis-pubsub", "redis-stream" -> {
+                if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
+                    // Not echoed: a Redis URL may carry a password.
+                    throw new InvalidValueException("url", "a " + type + " sink needs url: redis://host:port");
+                }
+                if ("redis-pubsub".equals(type) && (channel == null || channel.isBlank())) {
+                    throw new InvalidValueException("channel", "a redis-pubsub sink needs the channel to publish on");
+                }
+                if ("redis-stream".equals(type) && (key == null || key.isBlank())) {
+                    throw new InvalidValueException("key", "a redis-stream sink needs the key of the stream");
+                }
+            }
+            default -> {
+                if (url != null) {
+                    throw new InvalidValueException("url", "a " + type + " sink takes no url");
+                }
+            }
+        }
+        if (channel != null && !"redis-pubsub".equals(type)) {
+            throw new InvalidValueException("channel", "only a redis-pubsub sink takes a channel");
+        }
+        if ((key != null || maxLen != null) && !"redis-stream".equals(type)) {
+            throw new InvalidValueException(key != null ? "key" : "max_len", "only a redis-stream sink takes it");
+        }
+        maxLen = "redis-stream".equals(type) ? Check.orDefault(maxLen, 100_000L) : null;
+        if (maxLen != null) {
+            Check.positive("max_len", maxLen);
         }
         timeoutMs = Check.orDefault(timeoutMs, 5_000L);
         maxAgeMs = Check.orDefault(maxAgeMs, 86_400_000L);

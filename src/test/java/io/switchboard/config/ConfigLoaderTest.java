@@ -417,6 +417,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void redisEventSinksNeedARedisUrlAndTheirChannelOrKey() {
+        Path good = write("good.yaml", BASE + """
+                events:
+                  - {type: redis-pubsub, url: "redis://127.0.0.1:6379", channel: messages_fetched}
+                  - {type: redis-stream, url: "rediss://cache:6380/2", key: events}
+                """);
+        SwitchboardConfig config = ConfigLoader.load(good, Optional.empty(), Map.of());
+        assertThat(config.events().get(1).maxLen()).isEqualTo(100_000L);
+        assertThat(config.eventSinkNames()).containsExactly("redis-pubsub", "redis-stream");
+
+        Path bad = write("bad.yaml", BASE + """
+                events:
+                  - {type: redis-pubsub, url: "http://127.0.0.1:6379", channel: c}
+                  - {type: redis-pubsub, url: "redis://127.0.0.1:6379"}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379"}
+                  - {type: webhook, url: "http://h/x", channel: c}
+                  - {type: log, key: k}
+                """);
+        assertThat(problems(bad, Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath).containsExactly(
+                "events[0].url", "events[1].channel", "events[2].key", "events[3].channel", "events[4].key");
+    }
+
+    @Test
     void twoEventSinksMayNotShareAName() {
         Path base = write("switchboard.yaml", BASE + """
                 events: [{type: log, name: audit}, {type: webhook, name: audit, url: "http://127.0.0.1:9/e"}]

@@ -1,0 +1,101 @@
+package io.switchboard.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A real Redis for tests: the one on 127.0.0.1:6379 when it answers (CI starts it), else a {@code redis-server} of
+ * this test's own on a free port; without either, the test is skipped and says why.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private final int port;
+    private final Process process;
+
+    private RedisServer(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    /** The shared local Redis, or one of this test's own. */
+    public static RedisServer local() {
+        if (answers(6379)) {
+            return new RedisServer(6379, null);
+        }
+        return start(freePort());
+    }
+
+    /** A {@code redis-server} of this test's own on {@code port}, keeping nothing on disk; stopped by close(). */
+    public static RedisServer start(int port) {
+        Process p;
+        try {
+            Path dir = Files.createTempDirectory("switchboard-redis-");
+            p = new ProcessBuilder(List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        } catch (IOException e) {
+            assumeTrue(false, "no Redis on 127.0.0.1:6379 and no redis-server to start: " + e.getMessage());
+            throw new IllegalStateException(e);
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> answers(port));
+        return new RedisServer(port, p);
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a Redis answers PING on 127.0.0.1:{@code port}. */
+    public static boolean answers(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[7];
+            int n = in.readNBytes(buf, 0, 7);
+            return new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI uri() {
+        return URI.create("redis://127.0.0.1:" + port);
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
