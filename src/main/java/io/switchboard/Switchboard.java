@@ -4,7 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.classify.Classifier;
-import io.switchboard.complete.CompletionEvent;
+import io.switchboard.complete.EventFormat;
 import io.switchboard.complete.EventRelay;
 import io.switchboard.complete.EventSink;
 import io.switchboard.complete.SettlementPolicy;
@@ -162,7 +162,14 @@ public final class Switchboard implements AutoCloseable {
         var settings = new SqliteStore.Settings(Path.of(sc.path()), sc.fsync(), sc.maxMessages(),
                 Duration.ofMillis(sc.writeTimeoutMs()), sc.retentionMs(), sc.idempotencyWindowMs());
         try {
-            return SqliteStore.open(settings, ticker, sinks, CompletionEvent::of, metrics.storeCommitObserver());
+            Map<String, EventFormat> formats = new LinkedHashMap<>();
+            for (int i = 0; i < sinks.size(); i++) {
+                EventSinkConfig e = config.events().get(i);
+                formats.put(sinks.get(i), EventFormat.of(EventFormat.When.valueOf(e.when().toUpperCase(java.util.Locale.ROOT)),
+                        e.template()));
+            }
+            return SqliteStore.open(settings, ticker, sinks, (sink, m) -> formats.get(sink).format(m),
+                    metrics.storeCommitObserver());
         } catch (StoreUnavailableException e) {
             throw new IllegalStateException("store: " + e.getMessage(), e);
         }

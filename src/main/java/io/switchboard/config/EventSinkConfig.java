@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One place completion events ({@code message_delivered}, {@code message_dead_lettered}) are sent to. Each sink gets
@@ -20,6 +21,10 @@ import java.util.Locale;
  * @param maxLen    for {@code redis-stream}: the stream is trimmed to about this many entries (default 100000)
  * @param timeoutMs connect and request timeout of one send (default 5000)
  * @param maxAgeMs  an event not sent within this long is dropped with a WARN line (default 24 h)
+ * @param when      which finished messages the sink is told about: {@code all} (default), {@code delivered} or
+ *                  {@code dead_lettered}
+ * @param template  the event's fields, each text with {@code {{path}}} placeholders (see docs/configuration.md);
+ *                  absent: the standard completion event
  */
 public record EventSinkConfig(
         @JsonProperty("type") String type,
@@ -29,9 +34,12 @@ public record EventSinkConfig(
         @JsonProperty("key") String key,
         @JsonProperty("max_len") Long maxLen,
         @JsonProperty("timeout_ms") Long timeoutMs,
-        @JsonProperty("max_age_ms") Long maxAgeMs) {
+        @JsonProperty("max_age_ms") Long maxAgeMs,
+        @JsonProperty("when") String when,
+        @JsonProperty("template") Map<String, String> template) {
 
     public static final List<String> TYPES = List.of("log", "webhook", "redis-pubsub", "redis-stream");
+    public static final List<String> WHEN = List.of("all", "delivered", "dead_lettered");
 
     public EventSinkConfig {
         if (type == null || type.isBlank()) {
@@ -79,6 +87,25 @@ public record EventSinkConfig(
         maxLen = "redis-stream".equals(type) ? Check.orDefault(maxLen, 100_000L) : null;
         if (maxLen != null) {
             Check.positive("max_len", maxLen);
+        }
+        when = Check.orDefault(when, "all").toLowerCase(Locale.ROOT);
+        if (!WHEN.contains(when)) {
+            throw new InvalidValueException("when", "must be one of " + String.join(", ", WHEN) + ", got '" + when + "'"
+                    + Suggest.hint(when, WHEN));
+        }
+        if (template != null) {
+            if (template.isEmpty()) {
+                throw new InvalidValueException("template", "needs at least one field, or leave it out for the "
+                        + "standard event");
+            }
+            for (var f : template.entrySet()) {
+                String v = f.getValue();
+                if (v == null || v.split("\\{\\{", -1).length != v.split("}}", -1).length) {
+                    throw new InvalidValueException("template." + f.getKey(), "placeholders are written {{path}}, "
+                            + "each opened and closed");
+                }
+            }
+            template = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(template));
         }
         timeoutMs = Check.orDefault(timeoutMs, 5_000L);
         maxAgeMs = Check.orDefault(maxAgeMs, 86_400_000L);

@@ -440,6 +440,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEventTemplateKeepsItsFieldOrderAndBadPlaceholdersAreNamed() {
+        SwitchboardConfig config = ConfigLoader.load(write("t.yaml", BASE + """
+                events:
+                  - type: redis-pubsub
+                    url: "redis://127.0.0.1:6379"
+                    channel: events
+                    when: delivered
+                    template: {event: messages_fetched, chat: "{{content.chat}}", count: "{{result.message_count}}"}
+                """), Optional.empty(), Map.of());
+        assertThat(config.events().get(0).template().keySet()).containsExactly("event", "chat", "count");
+        assertThat(config.events().get(0).when()).isEqualTo("delivered");
+
+        assertThat(problems(write("bad.yaml", BASE + """
+                events:
+                  - {type: log, when: sometimes}
+                  - {type: log, template: {chat: "{{content.chat"}}
+                """), Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath)
+                .containsExactly("events[0].when", "events[1].template.chat");
+    }
+
+    @Test
     void twoEventSinksMayNotShareAName() {
         Path base = write("switchboard.yaml", BASE + """
                 events: [{type: log, name: audit}, {type: webhook, name: audit, url: "http://127.0.0.1:9/e"}]

@@ -147,7 +147,7 @@ public final class StoreThroughput {
         SqliteStore store = SqliteStore.open(
                 new SqliteStore.Settings(dir, fsync, Long.MAX_VALUE, WRITE_TIMEOUT, RETENTION_MS,
                         IDEMPOTENCY_WINDOW_MS),
-                Ticker.system(), List.of(), m -> new byte[0], nanos -> {
+                Ticker.system(), List.of(), (sink, m) -> new byte[0], nanos -> {
                     commits.increment();
                     commitNanos.add(nanos);
                 });

@@ -11,17 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** The {@code outbox} table: completion events per sink, appended by the transactions that settle messages. */
 final class SqliteOutbox implements EventOutbox {
 
     private final Database db;
     private final List<String> sinks;
-    private final Function<StoredMessage, byte[]> format;
+    private final BiFunction<String, StoredMessage, byte[]> format;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    SqliteOutbox(Database db, List<String> sinks, Function<StoredMessage, byte[]> format) {
+    SqliteOutbox(Database db, List<String> sinks, BiFunction<String, StoredMessage, byte[]> format) {
         this.db = db;
         this.sinks = List.copyOf(sinks);
         this.format = format;
@@ -30,23 +30,34 @@ final class SqliteOutbox implements EventOutbox {
         }
     }
 
-    /** Appends the completion event of {@code settled} for every sink, inside the caller's transaction. */
+    /**
+     * Appends the completion event of {@code settled} for every sink that wants it (its format answers non-null),
+     * inside the caller's transaction.
+     */
     void append(GroupCommitWriter.Tx tx, StoredMessage settled) throws SQLException {
         if (sinks.isEmpty()) {
             return;
         }
-        byte[] payload = format.apply(settled);
         long now = db.now();
         PreparedStatement ps = tx.prepare("INSERT INTO outbox (sink, payload, created_at, next_at) VALUES (?, ?, ?, ?)");
+        List<String> appended = new java.util.ArrayList<>(sinks.size());
         for (String sink : sinks) {
+            byte[] payload = format.apply(sink, settled);
+            if (payload == null) {
+                continue;
+            }
             ps.setString(1, sink);
             ps.setBytes(2, payload);
             ps.setLong(3, now);
             ps.setLong(4, now);
             ps.executeUpdate();
+            appended.add(sink);
+        }
+        if (appended.isEmpty()) {
+            return;
         }
         tx.afterCommit(() -> {
-            for (String sink : sinks) {
+            for (String sink : appended) {
                 db.pending(sink).incrementAndGet();
             }
             for (Runnable l : listeners) {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
@@ -53,11 +53,12 @@ public final class SqliteStore implements Store {
      * Opens the store, creating the directory and file when absent and migrating an older schema.
      *
      * @param sinks          the event sinks that get a copy of every completion event
-     * @param events         renders a settled message as its completion event
+     * @param events         renders a settled message as the completion event for a sink, or null when that sink
+     *                       does not take it
      * @param commitObserver hears each commit's duration in nanoseconds
      */
     public static SqliteStore open(Settings settings, Ticker ticker, List<String> sinks,
-                                   Function<StoredMessage, byte[]> events, LongConsumer commitObserver)
+                                   BiFunction<String, StoredMessage, byte[]> events, LongConsumer commitObserver)
             throws StoreUnavailableException {
         Database db;
         try {

@@ -52,7 +52,7 @@ class SqliteStoreTest {
 
     private SqliteStore open(long maxMessages, long retentionMs, long windowMs, List<String> sinks) throws Exception {
         SqliteStore store = SqliteStore.open(new SqliteStore.Settings(dir, true, maxMessages, Duration.ofSeconds(2),
-                retentionMs, windowMs), clock, sinks, m -> ("{\"id\":\"" + m.id() + "\",\"status\":\""
+                retentionMs, windowMs), clock, sinks, (sink, m) -> ("{\"id\":\"" + m.id() + "\",\"status\":\""
                 + m.status().label() + "\"}").getBytes(StandardCharsets.UTF_8), nanos -> { });
         opened.add(store);
         return store;
