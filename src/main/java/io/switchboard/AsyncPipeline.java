@@ -134,6 +134,23 @@ public final class AsyncPipeline implements AutoCloseable {
         return new Submitted(s, d);
     }
 
+    /**
+     * Stores {@code envelope} straight into the dead-letter queue as {@code rejected}, for an item an ingress took but
+     * that can never be delivered (e.g. not JSON): it is kept with the reason instead of blocking its source.
+     */
+    public void rejectOnArrival(Envelope envelope, String requestId, String why) throws StoreUnavailableException {
+        Pipeline.Decision d = pipeline.decide(envelope);
+        long now = ticker.currentTimeMillis();
+        String id = Ids.newId(now);
+        store.rejectOnArrival(new NewMessage(id, requestId, envelope, d.classification().className(),
+                d.classification().priority(), d.route().pool(), config.defaultTtlMs(), now),
+                io.switchboard.store.DeadLetterReason.REJECTED,
+                new io.switchboard.store.AttemptError(0, d.route().pool(), null, "rejected", why, now));
+        observer.submitted("rejected");
+        LOG.atWarn().addKeyValue("event", "message_rejected").addKeyValue("id", id).addKeyValue("reason", why)
+                .log("dead-lettered {} on arrival: {}", id, why);
+    }
+
     /** At most one WARN line per ten seconds while submissions are refused, with how many were since the last. */
     private void warnRefused(Submission.Refused r) {
         refusedSinceWarning.incrementAndGet();

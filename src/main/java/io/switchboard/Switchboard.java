@@ -11,6 +11,7 @@ import io.switchboard.complete.SettlementPolicy;
 import io.switchboard.complete.redis.RedisEventSink;
 import io.switchboard.complete.webhook.WebhookSink;
 import io.switchboard.config.EventSinkConfig;
+import io.switchboard.config.IngressConfig;
 import io.switchboard.config.StoreConfig;
 import io.switchboard.config.CircuitBreakerSettings;
 import io.switchboard.config.PoolConfig;
@@ -26,6 +27,7 @@ import io.switchboard.dispatch.Worker;
 import io.switchboard.dispatch.WorkerSelector;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.ingress.http.HttpIngress;
+import io.switchboard.ingress.redis.RedisListIngress;
 import io.switchboard.observe.EngineMetrics;
 import io.switchboard.observe.LiveStats;
 import io.switchboard.observe.alert.AlertEvaluator;
@@ -71,6 +73,7 @@ public final class Switchboard implements AutoCloseable {
     private final Store store;
     private final AsyncPipeline async;
     private final EventRelay relay;
+    private final List<RedisListIngress> ingresses = new ArrayList<>();
     private final HttpIngress ingress;
     private final EngineMetrics metrics;
     private final LiveStats live;
@@ -130,6 +133,9 @@ public final class Switchboard implements AutoCloseable {
         this.async = new AsyncPipeline(pipeline, routes, chain, store, pools, policy, config.store(), round, ticker,
                 metrics.asyncObserver());
         this.relay = new EventRelay(store, eventRoutes(config, sinks), ticker, metrics.eventObserver());
+        for (IngressConfig ic : config.ingress()) {
+            ingresses.add(new RedisListIngress(ic, host(), async, config.server().maxBodyBytes(), ticker));
+        }
         this.ingress = new HttpIngress(config.server(), pipeline, async, new EnvelopeParser(classifier::knows),
                 this::readiness, metrics.ingress(), live);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
@@ -225,6 +231,7 @@ public final class Switchboard implements AutoCloseable {
             ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             async.start();
             relay.start();
+            ingresses.forEach(RedisListIngress::start);
             ingress.start();
         } catch (Exception e) {
             close();
@@ -281,19 +288,24 @@ public final class Switchboard implements AutoCloseable {
         return alerts;
     }
 
+    /** This machine's name: {@code HOSTNAME}, else what the resolver says, else "localhost". */
+    private static String host() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return host;
+    }
+
     /** {@code host:port} of this engine, as alert payloads name it; resolved on first use, off the start path. */
     private String instance() {
         String known = instance;
         if (known == null) {
-            String host = System.getenv("HOSTNAME");
-            if (host == null || host.isBlank()) {
-                try {
-                    host = InetAddress.getLocalHost().getHostName();
-                } catch (UnknownHostException e) {
-                    host = "localhost";
-                }
-            }
-            known = host + ":" + ingress.port();
+            known = host() + ":" + ingress.port();
             instance = known;
         }
         return known;
@@ -335,6 +347,7 @@ public final class Switchboard implements AutoCloseable {
         LOG.atInfo().addKeyValue("event", "drain_started").addKeyValue("in_flight", ingress.inFlight())
                 .addKeyValue("drain_timeout_ms", drain.toMillis()).log("draining");
         ingress.startDraining();
+        ingresses.forEach(RedisListIngress::close);
         async.stopClaiming();
         boolean drained;
         try {

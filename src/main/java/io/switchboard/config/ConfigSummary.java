@@ -74,6 +74,11 @@ public final class ConfigSummary {
         line(out, 1, "async default ttl %d ms, %d deliveries at once per pool; delivered kept %d ms, "
                 + "idempotency keys %d ms", s.defaultTtlMs(), s.deliveryConcurrency(), s.retentionMs(),
                 s.idempotencyWindowMs());
+        for (IngressConfig in : config.ingress()) {
+            line(out, 0, "ingress   %s %s:%d key %s, processing list %s", in.type(), in.uri().getHost(),
+                    in.uri().getPort(), in.key(), in.processingKey() == null ? in.key() + ":processing:<hostname>"
+                            : in.processingKey());
+        }
         List<String> sinks = config.eventSinkNames();
         line(out, 0, "events    %s", sinks.isEmpty() ? "none (completion events are not sent)"
                 : plural(sinks.size(), "sink"));

@@ -20,7 +20,8 @@ public record SwitchboardConfig(
         @JsonProperty("store") StoreConfig store,
         @JsonProperty("logging") LoggingConfig logging,
         @JsonProperty("alerts") AlertsConfig alerts,
-        @JsonProperty("events") List<EventSinkConfig> events) {
+        @JsonProperty("events") List<EventSinkConfig> events,
+        @JsonProperty("ingress") List<IngressConfig> ingress) {
 
     public SwitchboardConfig {
         server = Check.orDefault(server, ServerConfig.defaults());
@@ -34,6 +35,7 @@ public record SwitchboardConfig(
         logging = Check.orDefault(logging, LoggingConfig.defaults());
         alerts = Check.orDefault(alerts, AlertsConfig.defaults());
         events = events == null ? List.of() : List.copyOf(events);
+        ingress = ingress == null ? List.of() : List.copyOf(ingress);
 
         if (pools.isEmpty()) {
             throw new InvalidValueException("pools", "at least one pool is required");

@@ -33,7 +33,7 @@ final class StoreMetrics implements AsyncPipeline.Observer, EventRelay.Observer 
     StoreMetrics(MeterRegistry registry, Labels labels, java.util.Collection<String> pools, List<String> sinks) {
         this.registry = registry;
         this.labels = labels;
-        for (String outcome : List.of("accepted", "duplicate", "refused")) {
+        for (String outcome : List.of("accepted", "duplicate", "refused", "rejected")) {
             submission(outcome);
         }
         // Dead letters exist at zero from the start, so rate() and increase() see the first one.
@@ -77,7 +77,7 @@ final class StoreMetrics implements AsyncPipeline.Observer, EventRelay.Observer 
     private Counter submission(String outcome) {
         return submissions.computeIfAbsent(outcome, o -> Counter.builder("switchboard.async.submissions")
                 .description("Asynchronous submissions, by outcome: accepted (stored), duplicate (idempotency key), "
-                        + "refused (store full, slow or failing)")
+                        + "refused (store full, slow or failing), rejected (dead-lettered on arrival)")
                 .tag("outcome", o).register(registry));
     }
 

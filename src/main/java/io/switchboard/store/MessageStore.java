@@ -15,6 +15,12 @@ public interface MessageStore {
      */
     Submission submit(NewMessage message);
 
+    /**
+     * Stores {@code message} straight into the dead-letter queue (an item that can never be delivered, such as a
+     * malformed command), with its completion events; the outcome is durable when this returns normally.
+     */
+    void rejectOnArrival(NewMessage message, DeadLetterReason reason, AttemptError error) throws StoreUnavailableException;
+
     /** Up to {@code max} queued messages of {@code pool} that are due, most urgent first, now marked in flight. */
     List<StoredMessage> claim(String pool, int max) throws StoreUnavailableException;
 

@@ -1,6 +1,8 @@
 package io.switchboard.store.sqlite;
 
 import io.switchboard.message.EnvelopeCodec;
+import io.switchboard.store.AttemptError;
+import io.switchboard.store.DeadLetterReason;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.MessageStore;
 import io.switchboard.store.NewMessage;
@@ -102,6 +104,38 @@ final class SqliteQueue implements MessageStore {
         } catch (StoreUnavailableException e) {
             return new Submission.Refused(e.getMessage(), 1);
         }
+    }
+
+    @Override
+    public void rejectOnArrival(NewMessage m, DeadLetterReason reason, AttemptError error)
+            throws StoreUnavailableException {
+        byte[] envelope = EnvelopeCodec.encode(m.envelope());
+        StoredMessage dead = new StoredMessage(m.id(), m.requestId(), m.envelope(), m.className(), m.priority(),
+                m.pool(), MessageStatus.DEAD_LETTERED, 0, 0, m.ttlMs(), m.acceptedAt(), m.acceptedAt(), m.deadlineAt(),
+                m.acceptedAt(), m.acceptedAt(), null, List.of(error), null, reason, null);
+        db.write(tx -> {
+            PreparedStatement ps = tx.prepare("INSERT INTO messages (id, request_id, envelope, class, priority, pool, "
+                    + "status, ttl_ms, accepted_at, updated_at, deadline_at, not_before, finished_at, errors, "
+                    + "dead_reason) VALUES (?, ?, ?, ?, ?, ?, 'dead_lettered', ?, ?, ?, ?, ?, ?, ?, ?)");
+            ps.setString(1, m.id());
+            ps.setString(2, m.requestId());
+            ps.setBytes(3, envelope);
+            ps.setString(4, m.className());
+            ps.setInt(5, m.priority().ordinal());
+            ps.setString(6, m.pool());
+            ps.setLong(7, m.ttlMs());
+            ps.setLong(8, m.acceptedAt());
+            ps.setLong(9, m.acceptedAt());
+            ps.setLong(10, m.deadlineAt());
+            ps.setLong(11, m.acceptedAt());
+            ps.setLong(12, m.acceptedAt());
+            ps.setString(13, Rows.errors(dead.errors()));
+            ps.setString(14, reason.label());
+            ps.executeUpdate();
+            outbox.append(tx, dead);
+            tx.afterCommit(() -> db.count(MessageStatus.DEAD_LETTERED).incrementAndGet());
+            return null;
+        });
     }
 
     /** The message a live idempotency key names, or null (a stale or dangling key is removed). */

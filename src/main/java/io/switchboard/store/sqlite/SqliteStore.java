@@ -101,6 +101,12 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public void rejectOnArrival(NewMessage message, io.switchboard.store.DeadLetterReason reason,
+                                io.switchboard.store.AttemptError error) throws StoreUnavailableException {
+        queue.rejectOnArrival(message, reason, error);
+    }
+
+    @Override
     public List<StoredMessage> claim(String pool, int max) throws StoreUnavailableException {
         return queue.claim(pool, max);
     }

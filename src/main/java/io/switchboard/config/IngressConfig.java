@@ -1,0 +1,63 @@
+package io.switchboard.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A source of asynchronous messages besides {@code POST /v1/messages}. Each item becomes the content of a message,
+ * classified, routed and stored like any other; an item is removed from its source only once it is stored.
+ *
+ * @param type          {@code redis-list}: producers {@code LPUSH} JSON items to {@code key}; the engine moves each
+ *                      to its own processing list ({@code BLMOVE}, oldest first) and removes it from there once stored,
+ *                      so an engine that dies between the two loses nothing (its processing list is taken up again at
+ *                      the next start)
+ * @param url           {@code redis://[user:password@]host:port[/db]}
+ * @param key           the list producers push to
+ * @param processingKey this engine's processing list (default {@code <key>:processing:<hostname>}); give every engine
+ *                      sharing {@code key} its own
+ * @param pollTimeoutMs how long one blocking pop waits before looking again (default 1000)
+ */
+public record IngressConfig(
+        @JsonProperty("type") String type,
+        @JsonProperty("url") String url,
+        @JsonProperty("key") String key,
+        @JsonProperty("processing_key") String processingKey,
+        @JsonProperty("poll_timeout_ms") Long pollTimeoutMs) {
+
+    public static final List<String> TYPES = List.of("redis-list");
+
+    public IngressConfig {
+        if (type == null || type.isBlank()) {
+            throw new InvalidValueException("type", "is required: one of " + String.join(", ", TYPES));
+        }
+        type = type.toLowerCase(Locale.ROOT);
+        if (!TYPES.contains(type)) {
+            throw new InvalidValueException("type", "unknown ingress type '" + type + "'" + Suggest.hint(type, TYPES)
+                    + "; one of " + String.join(", ", TYPES));
+        }
+        if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
+            // Not echoed: a Redis URL may carry a password.
+            throw new InvalidValueException("url", "a redis-list ingress needs url: redis://host:port");
+        }
+        if (key == null || key.isBlank()) {
+            throw new InvalidValueException("key", "is required: the list producers push to");
+        }
+        if (processingKey != null && (processingKey.isBlank() || processingKey.equals(key))) {
+            throw new InvalidValueException("processing_key", "must be a list of its own, not the source list");
+        }
+        pollTimeoutMs = Check.orDefault(pollTimeoutMs, 1_000L);
+        Check.atLeast("poll_timeout_ms", 10, pollTimeoutMs);
+    }
+
+    public URI uri() {
+        return URI.create(url);
+    }
+
+    /** The processing list: as configured, else {@code <key>:processing:<host>}. */
+    public String processingKey(String host) {
+        return processingKey != null ? processingKey : key + ":processing:" + host;
+    }
+}
