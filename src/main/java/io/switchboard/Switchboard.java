@@ -189,6 +189,7 @@ public final class Switchboard implements AutoCloseable {
                 case "webhook" -> WebhookSink.create(names.get(i), e.uri(), Duration.ofMillis(e.timeoutMs()));
                 case "redis-pubsub" -> RedisEventSink.pubSub(names.get(i), e.uri(), e.channel(),
                         Duration.ofMillis(e.timeoutMs()));
+                case "redis-list" -> RedisEventSink.list(names.get(i), e.uri(), e.key(), Duration.ofMillis(e.timeoutMs()));
                 case "redis-stream" -> RedisEventSink.stream(names.get(i), e.uri(), e.key(), e.maxLen(),
                         Duration.ofMillis(e.timeoutMs()));
                 default -> EventSink.log(names.get(i));

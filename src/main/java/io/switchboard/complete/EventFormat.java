@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * {@code timestamp}, {@code status}, {@code reason}, {@code request_id}, {@code event}), {@code duration_seconds},
  * {@code content} and {@code content.<field>...} (the envelope's content), {@code metadata.<key>}, and
  * {@code result.<field>...} (the worker's answer). What a path does not reach is null (or empty inside text).
+ * A field named {@code *} whose value is one placeholder naming an object puts that object's fields there instead
+ * (e.g. the original command's fields, then fields of the sink's own).
  */
 public final class EventFormat {
 
@@ -80,6 +82,16 @@ public final class EventFormat {
         try (JsonGenerator g = Json.factory().createGenerator(out)) {
             g.writeStartObject();
             for (Field f : template) {
+                if (f.name().equals("*") && f.onlyPath() != null) {
+                    JsonNode spread = resolve(context, f.onlyPath());
+                    if (spread != null && spread.isObject()) {
+                        for (var e : spread.properties()) {
+                            g.writeFieldName(e.getKey());
+                            g.writeTree(e.getValue());
+                        }
+                    }
+                    continue;
+                }
                 g.writeFieldName(f.name());
                 if (f.onlyPath() != null) {
                     JsonNode v = resolve(context, f.onlyPath());

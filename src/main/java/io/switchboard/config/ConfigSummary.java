@@ -88,6 +88,7 @@ public final class ConfigSummary {
             String where = switch (e.type()) {
                 case "webhook" -> " to " + e.uri().getHost();
                 case "redis-pubsub" -> " to " + e.uri().getHost() + ":" + e.uri().getPort() + " channel " + e.channel();
+                case "redis-list" -> " to " + e.uri().getHost() + ":" + e.uri().getPort() + " list " + e.key();
                 case "redis-stream" -> " to " + e.uri().getHost() + ":" + e.uri().getPort() + " stream " + e.key()
                         + " (about " + e.maxLen() + " entries)";
                 default -> "";

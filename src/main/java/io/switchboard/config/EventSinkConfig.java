@@ -12,12 +12,13 @@ import java.util.Map;
  * every event at least once, from an outbox in the store, without ever holding up a delivery.
  *
  * @param type      {@code log} (one INFO line per event on logger {@code switchboard.events}), {@code webhook},
- *                  {@code redis-pubsub} (PUBLISH on {@code channel}) or {@code redis-stream} (XADD to {@code key})
+ *                  {@code redis-pubsub} (PUBLISH on {@code channel}), {@code redis-stream} (XADD to {@code key}) or
+ *                  {@code redis-list} (LPUSH to {@code key})
  * @param name      how logs and metrics name the sink (default: its type, numbered when repeated)
  * @param url       for {@code webhook}: the http(s) URL that receives one POST per event; for the Redis sinks:
  *                  {@code redis://[user:password@]host:port[/db]} (or {@code rediss://} for TLS)
  * @param channel   for {@code redis-pubsub}: the channel
- * @param key       for {@code redis-stream}: the stream's key
+ * @param key       for {@code redis-stream} and {@code redis-list}: the stream's or the list's key
  * @param maxLen    for {@code redis-stream}: the stream is trimmed to about this many entries (default 100000)
  * @param timeoutMs connect and request timeout of one send (default 5000)
  * @param maxAgeMs  an event not sent within this long is dropped with a WARN line (default 24 h)
@@ -38,7 +39,7 @@ public record EventSinkConfig(
         @JsonProperty("when") String when,
         @JsonProperty("template") Map<String, String> template) {
 
-    public static final List<String> TYPES = List.of("log", "webhook", "redis-pubsub", "redis-stream");
+    public static final List<String> TYPES = List.of("log", "webhook", "redis-pubsub", "redis-stream", "redis-list");
     public static final List<String> WHEN = List.of("all", "delivered", "dead_lettered");
 
     public EventSinkConfig {
@@ -60,7 +61,7 @@ public record EventSinkConfig(
                 }
                 Check.httpUrl("url", url);
             }
-            case "redis-pubsub", "redis-stream" -> {
+            case "redis-pubsub", "redis-stream", "redis-list" -> {
                 if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
                     // Not echoed: a Redis URL may carry a password.
                     throw new InvalidValueException("url", "a " + type + " sink needs url: redis://host:port");
@@ -68,8 +69,8 @@ public record EventSinkConfig(
                 if ("redis-pubsub".equals(type) && (channel == null || channel.isBlank())) {
                     throw new InvalidValueException("channel", "a redis-pubsub sink needs the channel to publish on");
                 }
-                if ("redis-stream".equals(type) && (key == null || key.isBlank())) {
-                    throw new InvalidValueException("key", "a redis-stream sink needs the key of the stream");
+                if (!"redis-pubsub".equals(type) && (key == null || key.isBlank())) {
+                    throw new InvalidValueException("key", "a " + type + " sink needs the key to write to");
                 }
             }
             default -> {
@@ -81,8 +82,11 @@ public record EventSinkConfig(
         if (channel != null && !"redis-pubsub".equals(type)) {
             throw new InvalidValueException("channel", "only a redis-pubsub sink takes a channel");
         }
-        if ((key != null || maxLen != null) && !"redis-stream".equals(type)) {
-            throw new InvalidValueException(key != null ? "key" : "max_len", "only a redis-stream sink takes it");
+        if (key != null && !"redis-stream".equals(type) && !"redis-list".equals(type)) {
+            throw new InvalidValueException("key", "only a redis-stream or redis-list sink takes it");
+        }
+        if (maxLen != null && !"redis-stream".equals(type)) {
+            throw new InvalidValueException("max_len", "only a redis-stream sink takes it");
         }
         maxLen = "redis-stream".equals(type) ? Check.orDefault(maxLen, 100_000L) : null;
         if (maxLen != null) {

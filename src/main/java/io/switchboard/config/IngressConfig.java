@@ -19,13 +19,18 @@ import java.util.Locale;
  * @param processingKey this engine's processing list (default {@code <key>:processing:<hostname>}); give every engine
  *                      sharing {@code key} its own
  * @param pollTimeoutMs how long one blocking pop waits before looking again (default 1000)
+ * @param dedupKey      a template of the item's fields, e.g. {@code {chat}:{date}}: an item whose key was already seen
+ *                      within {@code dedup_window_ms}, by any engine on this Redis, is dropped as a duplicate
+ * @param dedupWindowMs how long a dedup key is remembered (default 24 h)
  */
 public record IngressConfig(
         @JsonProperty("type") String type,
         @JsonProperty("url") String url,
         @JsonProperty("key") String key,
         @JsonProperty("processing_key") String processingKey,
-        @JsonProperty("poll_timeout_ms") Long pollTimeoutMs) {
+        @JsonProperty("poll_timeout_ms") Long pollTimeoutMs,
+        @JsonProperty("dedup_key") String dedupKey,
+        @JsonProperty("dedup_window_ms") Long dedupWindowMs) {
 
     public static final List<String> TYPES = List.of("redis-list");
 
@@ -50,6 +55,17 @@ public record IngressConfig(
         }
         pollTimeoutMs = Check.orDefault(pollTimeoutMs, 1_000L);
         Check.atLeast("poll_timeout_ms", 10, pollTimeoutMs);
+        if (dedupKey != null && (dedupKey.isBlank() || !dedupKey.matches("([^{}]|\\{[A-Za-z0-9_.-]+})+")
+                || !dedupKey.contains("{"))) {
+            throw new InvalidValueException("dedup_key", "must name the item's fields in braces, e.g. {chat}:{date}");
+        }
+        if (dedupWindowMs != null && dedupKey == null) {
+            throw new InvalidValueException("dedup_window_ms", "goes with dedup_key");
+        }
+        dedupWindowMs = dedupKey == null ? null : Check.orDefault(dedupWindowMs, 86_400_000L);
+        if (dedupWindowMs != null) {
+            Check.positive("dedup_window_ms", dedupWindowMs);
+        }
     }
 
     public URI uri() {

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Sends each event to Redis: {@code PUBLISH} on a channel, or {@code XADD} to a stream (field {@code event}, trimmed
- * to about {@code max_len} entries). One connection, made on first use and again after it is lost; while Redis is
+ * Sends each event to Redis: {@code PUBLISH} on a channel, {@code XADD} to a stream (field {@code event}, trimmed
+ * to about {@code max_len} entries), or {@code LPUSH} to a list. One connection, made on first use and again after it is lost; while Redis is
  * unreachable a send fails at once (nothing is buffered behind the outbox's back), and the relay tries it later.
  */
 public final class RedisEventSink implements EventSink {
@@ -55,6 +55,11 @@ public final class RedisEventSink implements EventSink {
     public static RedisEventSink pubSub(String name, URI uri, String channel, Duration timeout) {
         return new RedisEventSink(name, uri, timeout, "channel " + channel,
                 (c, event) -> c.sync().publish(channel, event));
+    }
+
+    /** A sink that pushes every event on the head of the list at {@code key} ({@code LPUSH}). */
+    public static RedisEventSink list(String name, URI uri, String key, Duration timeout) {
+        return new RedisEventSink(name, uri, timeout, "list " + key, (c, event) -> c.sync().lpush(key, event));
     }
 
     /** A sink that appends every event to the stream at {@code key}, trimmed to about {@code maxLen} entries. */

@@ -6,6 +6,7 @@ import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -105,7 +106,7 @@ public final class RedisListIngress implements AutoCloseable {
                         config.pollTimeoutMs() / 1000.0);
                 backoff = 100;
                 if (item != null) {
-                    take(redis, item);
+                    take(redis, item, true);
                 }
             } catch (RedisException e) {
                 if (!running) {
@@ -136,20 +137,38 @@ public final class RedisListIngress implements AutoCloseable {
                     .log("taking up {} items left in {} by an earlier run", left.size(), processing);
         }
         for (int i = left.size() - 1; i >= 0 && running; i--) {
-            take(redis, left.get(i));
+            // Its dedup key may be this engine's own from before the crash: taken up without the check.
+            take(redis, left.get(i), false);
         }
     }
 
-    /** Stores {@code item} (or dead-letters it), then removes it from the processing list; waits while refused. */
-    private void take(RedisCommands<String, String> redis, String item) throws InterruptedException {
+    /**
+     * Stores {@code item} (or dead-letters it, or drops it as a duplicate), then removes it from the processing list;
+     * waits while the store refuses it.
+     */
+    private void take(RedisCommands<String, String> redis, String item, boolean dedup) throws InterruptedException {
         String requestId = Ids.newTraceId(ticker.currentTimeMillis());
         MDC.put("request_id", requestId);
         try {
             long backoff = 100;
             while (running) {
+                String seen = dedup ? dedupKey(item) : null;
+                String token = requestId;
+                if (seen != null && redis.set(seen, token, SetArgs.Builder.nx().px(config.dedupWindowMs())) == null) {
+                    LOG.atInfo().addKeyValue("event", "duplicate_dropped").addKeyValue("key", config.key())
+                            .addKeyValue("dedup_key", seen.substring(DEDUP_PREFIX.length()))
+                            .log("dropped a duplicate from {}: {} was seen within dedup_window_ms", config.key(),
+                                    seen.substring(DEDUP_PREFIX.length()));
+                    redis.lrem(processing, 1, item);
+                    return;
+                }
                 if (store(item, requestId)) {
                     redis.lrem(processing, 1, item);
                     return;
+                }
+                if (seen != null && token.equals(redis.get(seen))) {
+                    // Not stored after all: the next try must not count as a duplicate of itself.
+                    redis.del(seen);
                 }
                 if (!pause(backoff)) {
                     return;
@@ -159,6 +178,37 @@ public final class RedisListIngress implements AutoCloseable {
         } finally {
             MDC.clear();
         }
+    }
+
+    private static final String DEDUP_PREFIX = "switchboard:dedup:";
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
+
+    /** The Redis key that remembers {@code item} by {@code dedup_key}; null without one, or for an item not JSON. */
+    private String dedupKey(String item) {
+        if (config.dedupKey() == null) {
+            return null;
+        }
+        JsonNode content;
+        try {
+            content = Json.mapper().readTree(item);
+        } catch (IOException e) {
+            return null;
+        }
+        if (content == null || !content.isObject()) {
+            return null;
+        }
+        java.util.regex.Matcher m = FIELD.matcher(config.dedupKey());
+        StringBuilder out = new StringBuilder(DEDUP_PREFIX).append(config.key()).append(':');
+        while (m.find()) {
+            JsonNode v = content;
+            for (String part : m.group(1).split("\\.")) {
+                v = v == null ? null : v.get(part);
+            }
+            String text = v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString();
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(text));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** True once the item is stored (or dead-lettered); false when the store refused it for now. */
