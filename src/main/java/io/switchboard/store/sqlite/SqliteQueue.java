@@ -72,22 +72,10 @@ final class SqliteQueue implements MessageStore {
                 if (live() >= maxMessages) {
                     return full();
                 }
-                PreparedStatement ps = tx.prepare("INSERT INTO messages (id, request_id, envelope, class, priority, "
-                        + "pool, status, ttl_ms, accepted_at, updated_at, deadline_at, not_before, idempotency_key) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
-                ps.setString(1, m.id());
-                ps.setString(2, m.requestId());
-                ps.setBytes(3, envelope);
-                ps.setString(4, m.className());
-                ps.setInt(5, m.priority().ordinal());
-                ps.setString(6, m.pool());
-                ps.setLong(7, m.ttlMs());
-                ps.setLong(8, m.acceptedAt());
-                ps.setLong(9, m.acceptedAt());
-                ps.setLong(10, m.deadlineAt());
-                ps.setLong(11, m.acceptedAt());
-                ps.setString(12, key);
-                ps.executeUpdate();
+                StoredMessage queued = new StoredMessage(m.id(), m.requestId(), m.envelope(), m.className(),
+                        m.priority(), m.pool(), MessageStatus.QUEUED, 0, 0, m.ttlMs(), m.acceptedAt(), m.acceptedAt(),
+                        m.deadlineAt(), m.acceptedAt(), 0, null, List.of(), null, null, key);
+                insert(tx, queued, envelope);
                 if (key != null && idempotencyWindowMs > 0) {
                     PreparedStatement k = tx.prepare("INSERT OR REPLACE INTO idempotency (key, message_id, created_at) "
                             + "VALUES (?, ?, ?)");
@@ -97,9 +85,7 @@ final class SqliteQueue implements MessageStore {
                     k.executeUpdate();
                 }
                 tx.afterCommit(() -> db.count(MessageStatus.QUEUED).incrementAndGet());
-                return new Submission.Accepted(new StoredMessage(m.id(), m.requestId(), m.envelope(), m.className(),
-                        m.priority(), m.pool(), MessageStatus.QUEUED, 0, 0, m.ttlMs(), m.acceptedAt(), m.acceptedAt(),
-                        m.deadlineAt(), m.acceptedAt(), 0, null, List.of(), null, null, key));
+                return new Submission.Accepted(queued);
             });
         } catch (StoreUnavailableException e) {
             return new Submission.Refused(e.getMessage(), 1);
@@ -114,28 +100,35 @@ final class SqliteQueue implements MessageStore {
                 m.pool(), MessageStatus.DEAD_LETTERED, 0, 0, m.ttlMs(), m.acceptedAt(), m.acceptedAt(), m.deadlineAt(),
                 m.acceptedAt(), m.acceptedAt(), null, List.of(error), null, reason, null);
         db.write(tx -> {
-            PreparedStatement ps = tx.prepare("INSERT INTO messages (id, request_id, envelope, class, priority, pool, "
-                    + "status, ttl_ms, accepted_at, updated_at, deadline_at, not_before, finished_at, errors, "
-                    + "dead_reason) VALUES (?, ?, ?, ?, ?, ?, 'dead_lettered', ?, ?, ?, ?, ?, ?, ?, ?)");
-            ps.setString(1, m.id());
-            ps.setString(2, m.requestId());
-            ps.setBytes(3, envelope);
-            ps.setString(4, m.className());
-            ps.setInt(5, m.priority().ordinal());
-            ps.setString(6, m.pool());
-            ps.setLong(7, m.ttlMs());
-            ps.setLong(8, m.acceptedAt());
-            ps.setLong(9, m.acceptedAt());
-            ps.setLong(10, m.deadlineAt());
-            ps.setLong(11, m.acceptedAt());
-            ps.setLong(12, m.acceptedAt());
-            ps.setString(13, Rows.errors(dead.errors()));
-            ps.setString(14, reason.label());
-            ps.executeUpdate();
+            insert(tx, dead, envelope);
             outbox.append(tx, dead);
             tx.afterCommit(() -> db.count(MessageStatus.DEAD_LETTERED).incrementAndGet());
             return null;
         });
+    }
+
+    /** Inserts a new row for {@code m} as it stands (its status, errors and dead-letter reason included). */
+    private static void insert(GroupCommitWriter.Tx tx, StoredMessage m, byte[] envelope) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO messages (id, request_id, envelope, class, priority, pool, "
+                + "status, ttl_ms, accepted_at, updated_at, deadline_at, not_before, finished_at, errors, dead_reason, "
+                + "idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ps.setString(1, m.id());
+        ps.setString(2, m.requestId());
+        ps.setBytes(3, envelope);
+        ps.setString(4, m.className());
+        ps.setInt(5, m.priority().ordinal());
+        ps.setString(6, m.pool());
+        ps.setString(7, m.status().label());
+        ps.setLong(8, m.ttlMs());
+        ps.setLong(9, m.acceptedAt());
+        ps.setLong(10, m.updatedAt());
+        ps.setLong(11, m.deadlineAt());
+        ps.setLong(12, m.notBefore());
+        ps.setLong(13, m.finishedAt());
+        ps.setString(14, Rows.errors(m.errors()));
+        ps.setString(15, m.deadReason() == null ? null : m.deadReason().label());
+        ps.setString(16, m.idempotencyKey());
+        ps.executeUpdate();
     }
 
     /** The message a live idempotency key names, or null (a stale or dangling key is removed). */
