@@ -33,7 +33,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,18 +127,16 @@ class AsyncCrashTest {
         List<Kill> kills = new ArrayList<>();
 
         try (TestWorker worker = TestWorker.start("w")) {
-            worker.answer(r -> {
+            // The worker takes 5-20 ms per message, so there are messages in flight at every kill.
+            worker.latency(5, 20).onReceive(r -> {
                 JsonNode body = r.body();
                 String id = body.path("id").asText();
                 deliveries.add(new Delivery(id, tagOf(body.path("content").asText()), body.path("attempt").asInt(),
                         r.header("X-Switchboard-Attempt"), System.nanoTime()));
                 seen.add(id);
                 serving.add(id);
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextInt(5, 21));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            }).answer(r -> {
+                String id = r.body().path("id").asText();
                 serving.remove(id);
                 return TestWorker.Reply.ok("{\"done\":\"" + id + "\"}");
             });

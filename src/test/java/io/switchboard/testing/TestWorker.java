@@ -58,6 +58,12 @@ public final class TestWorker implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Function<Received, Reply> behaviour;
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private volatile java.util.function.Consumer<Received> onReceive = r -> { };
+    private volatile int minLatencyMillis;
+    private volatile int maxLatencyMillis;
+    /** Completes the answers of a worker with latency when their time comes (a timer, not a sleeping thread). */
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
 
     private TestWorker(String id) {
         this.id = id;
@@ -99,7 +105,9 @@ public final class TestWorker implements AutoCloseable {
             request.getHeaders().forEach(f -> headers.put(f.getLowerCaseName(), f.getValue()));
             Received r = new Received(JSON.readTree(text), headers);
             received.add(r);
+            onReceive.accept(r);
             gate.await(30, TimeUnit.SECONDS);
+            awaitLatency();
             Reply reply = behaviour.apply(r);
             response.setStatus(reply.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -121,6 +129,33 @@ public final class TestWorker implements AutoCloseable {
     /** Replaces how the worker answers from now on. */
     public TestWorker answer(Function<Received, Reply> behaviour) {
         this.behaviour = behaviour;
+        return this;
+    }
+
+    /**
+     * Answers every request after a latency drawn uniformly from [{@code minMillis}, {@code maxMillis}], like a real
+     * worker doing work; the behaviour runs once the latency has passed.
+     */
+    public TestWorker latency(int minMillis, int maxMillis) {
+        this.minLatencyMillis = minMillis;
+        this.maxLatencyMillis = maxMillis;
+        return this;
+    }
+
+    private void awaitLatency() throws InterruptedException {
+        int max = maxLatencyMillis;
+        if (max <= 0) {
+            return;
+        }
+        long delay = java.util.concurrent.ThreadLocalRandom.current().nextLong(minLatencyMillis, max + 1L);
+        var due = new CountDownLatch(1);
+        timer.schedule(due::countDown, delay, TimeUnit.MILLISECONDS);
+        due.await(30, TimeUnit.SECONDS);
+    }
+
+    /** Tells {@code listener} of each request as it arrives, before any hold or latency. */
+    public TestWorker onReceive(java.util.function.Consumer<Received> listener) {
+        this.onReceive = listener;
         return this;
     }
 
@@ -156,6 +191,7 @@ public final class TestWorker implements AutoCloseable {
     @Override
     public void close() {
         open();
+        timer.shutdownNow();
         try {
             server.stop();
         } catch (Exception e) {
