@@ -54,17 +54,10 @@ if [ "$has_result" -eq 0 ]; then
   set -- -rf json -rff "$results" "$@"
 fi
 
-jar="$here/target/benchmarks.jar"
-if [ "${SB_BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -f "$jar" ]; then
-  log="$here/target-build.log"
-  echo "jmh: installing the engine and building the benchmarks..." >&2
-  if ! (cd "$root" && ./mvnw -q -B install -DskipTests && ./mvnw -q -B -f bench/pom.xml package) >"$log" 2>&1; then
-    echo "jmh: build failed; see $log" >&2
-    tail -n 30 "$log" >&2
-    exit 1
-  fi
-  rm -f "$log"
-fi
+# shellcheck source=SCRIPTDIR/benchmarks-jar.sh disable=SC1091
+. "$here/benchmarks-jar.sh"
+sb_benchmarks_jar jmh "$root"
+jar=$sb_jar
 
 "$JAVA_HOME/bin/java" -jar "$jar" "$@"
 

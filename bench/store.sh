@@ -42,17 +42,10 @@ if [ "$quick" -eq 1 ]; then
   [ "$has_duration" -eq 1 ] || set -- --duration 3 "$@"
 fi
 
-jar="$here/target/benchmarks.jar"
-if [ "${SB_BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -f "$jar" ]; then
-  log="$here/target-build.log"
-  echo "store: installing the engine and building the benchmarks..." >&2
-  if ! (cd "$root" && ./mvnw -q -B install -DskipTests && ./mvnw -q -B -f bench/pom.xml package) >"$log" 2>&1; then
-    echo "store: build failed; see $log" >&2
-    tail -n 30 "$log" >&2
-    exit 1
-  fi
-  rm -f "$log"
-fi
+# shellcheck source=SCRIPTDIR/benchmarks-jar.sh disable=SC1091
+. "$here/benchmarks-jar.sh"
+sb_benchmarks_jar store "$root"
+jar=$sb_jar
 
 # SQLite's JDBC driver loads its native library; allowing that up front keeps the JDK's warning out of the output.
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar" io.switchboard.bench.StoreThroughput "$@"
