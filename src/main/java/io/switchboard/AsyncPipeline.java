@@ -310,11 +310,6 @@ public final class AsyncPipeline implements AutoCloseable {
         }
     }
 
-    /** Asynchronous deliveries running now. */
-    public int active() {
-        return active.get();
-    }
-
     /** Stops taking messages from the store; deliveries under way go on. */
     public void stopClaiming() {
         running = false;

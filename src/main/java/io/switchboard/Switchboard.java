@@ -86,11 +86,6 @@ public final class Switchboard implements AutoCloseable {
                         Function<List<Worker>, WorkerTransport> transportFactory) {
         this.config = config;
         this.metrics = EngineMetrics.create(config, ticker);
-        List<String> sinks = config.eventSinkNames();
-        // Opening the store loads SQLite's native library, which takes a good part of a second: it happens while the
-        // rest of the engine is built.
-        var opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> openStore(config, ticker, sinks, metrics),
-                r -> Thread.ofPlatform().name("store-open").daemon().start(r));
         var classifier = Classifier.fromConfig(config);
         RoutingTable routes = RoutingTable.of(config.routes(), config.defaultClass());
 
@@ -123,7 +118,8 @@ public final class Switchboard implements AutoCloseable {
                 random, live.observing(metrics.deliveryObserver()));
         this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
                 config.logging().slowRequestMs());
-        this.store = joinStore(opening);
+        List<String> sinks = config.eventSinkNames();
+        this.store = openStore(config, ticker, sinks, metrics);
         metrics.bindStore(store, sinks);
         live.bindStore(store);
         var policy = new SettlementPolicy(delivery.maxAttempts(), new Backoff(delivery.backoff()), random);
@@ -150,17 +146,6 @@ public final class Switchboard implements AutoCloseable {
     public static Switchboard create(SwitchboardConfig config, Ticker ticker, RandomGenerator random) {
         return new Switchboard(config, ticker, random,
                 workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs()))));
-    }
-
-    private static Store joinStore(java.util.concurrent.CompletableFuture<Store> opening) {
-        try {
-            return opening.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 
     private static Store openStore(SwitchboardConfig config, Ticker ticker, List<String> sinks, EngineMetrics metrics) {

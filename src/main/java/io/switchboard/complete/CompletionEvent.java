@@ -1,12 +1,11 @@
 package io.switchboard.complete;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.message.Json;
 import io.switchboard.store.AttemptError;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.StoredMessage;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -25,35 +24,35 @@ public final class CompletionEvent {
 
     /** The event for a message that was just delivered or dead-lettered. */
     public static byte[] of(StoredMessage m) {
-        var out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.factory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("event", m.status() == MessageStatus.DELIVERED ? DELIVERED : DEAD_LETTERED);
-            g.writeStringField("id", m.id());
-            g.writeStringField("class", m.className());
-            g.writeStringField("pool", m.pool());
-            g.writeStringField("worker", m.worker());
-            g.writeNumberField("attempts", m.attempts());
-            g.writeNumberField("duration_ms", Math.max(0, m.finishedAt() - m.acceptedAt()));
-            g.writeStringField("timestamp", Instant.ofEpochMilli(m.finishedAt()).toString());
-            g.writeStringField("status", m.status().label());
-            if (m.deadReason() != null) {
-                g.writeStringField("reason", m.deadReason().label());
-                AttemptError last = m.lastError();
-                if (last != null) {
-                    g.writeObjectFieldStart("error");
-                    g.writeStringField("category", last.category());
-                    g.writeStringField("message", last.detail());
-                    g.writeEndObject();
-                }
-            }
-            if (m.requestId() != null) {
-                g.writeStringField("request_id", m.requestId());
-            }
-            g.writeEndObject();
+        try {
+            return Json.mapper().writeValueAsBytes(tree(m));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+    }
+
+    /** The same event as a JSON tree, for sinks that shape their own from it. */
+    static ObjectNode tree(StoredMessage m) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.put("event", m.status() == MessageStatus.DELIVERED ? DELIVERED : DEAD_LETTERED);
+        e.put("id", m.id());
+        e.put("class", m.className());
+        e.put("pool", m.pool());
+        e.put("worker", m.worker());
+        e.put("attempts", m.attempts());
+        e.put("duration_ms", Math.max(0, m.finishedAt() - m.acceptedAt()));
+        e.put("timestamp", Instant.ofEpochMilli(m.finishedAt()).toString());
+        e.put("status", m.status().label());
+        if (m.deadReason() != null) {
+            e.put("reason", m.deadReason().label());
+            AttemptError last = m.lastError();
+            if (last != null) {
+                e.putObject("error").put("category", last.category()).put("message", last.detail());
+            }
+        }
+        if (m.requestId() != null) {
+            e.put("request_id", m.requestId());
+        }
+        return e;
     }
 }

@@ -73,11 +73,10 @@ public final class EventFormat {
         if (when == When.DELIVERED && !delivered || when == When.DEAD_LETTERED && delivered) {
             return null;
         }
-        byte[] standard = CompletionEvent.of(m);
         if (template == null) {
-            return standard;
+            return CompletionEvent.of(m);
         }
-        ObjectNode context = context(m, standard);
+        ObjectNode context = context(m);
         var out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.factory().createGenerator(out)) {
             g.writeStartObject();
@@ -111,13 +110,8 @@ public final class EventFormat {
         return out.toByteArray();
     }
 
-    private static ObjectNode context(StoredMessage m, byte[] standard) {
-        ObjectNode c;
-        try {
-            c = (ObjectNode) Json.mapper().readTree(standard);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static ObjectNode context(StoredMessage m) {
+        ObjectNode c = CompletionEvent.tree(m);
         c.put("duration_seconds", c.path("duration_ms").asLong() / 1000.0);
         if (m.envelope() != null) {
             c.set("content", m.envelope().content());

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -180,11 +179,6 @@ public final class EventRelay implements AutoCloseable {
         LOG.atWarn().addKeyValue("event", "event_dropped").addKeyValue("sink", sink.name())
                 .addKeyValue("reason", why)
                 .log("dropped an event for {}: {}", sink.name(), why);
-    }
-
-    /** Events waiting per sink. */
-    public Map<String, Long> pending() {
-        return outbox.pendingEvents();
     }
 
     /** Stops relaying; what is still in the outbox is sent after the next start. */

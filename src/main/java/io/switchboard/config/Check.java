@@ -60,6 +60,13 @@ final class Check {
         return uri;
     }
 
+    /** A {@code redis://} or {@code rediss://} URL for {@code what}; never echoed, since it may carry a password. */
+    static void redisUrl(String key, String value, String what) {
+        if (value == null || !(value.startsWith("redis://") || value.startsWith("rediss://"))) {
+            throw new InvalidValueException(key, what + " needs url: redis://host:port");
+        }
+    }
+
     static <T> T orDefault(T value, T fallback) {
         return value == null ? fallback : value;
     }

@@ -62,10 +62,7 @@ public record EventSinkConfig(
                 Check.httpUrl("url", url);
             }
             case "redis-pubsub", "redis-stream", "redis-list" -> {
-                if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
-                    // Not echoed: a Redis URL may carry a password.
-                    throw new InvalidValueException("url", "a " + type + " sink needs url: redis://host:port");
-                }
+                Check.redisUrl("url", url, "a " + type + " sink");
                 if ("redis-pubsub".equals(type) && (channel == null || channel.isBlank())) {
                     throw new InvalidValueException("channel", "a redis-pubsub sink needs the channel to publish on");
                 }

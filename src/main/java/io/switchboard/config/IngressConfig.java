@@ -43,10 +43,7 @@ public record IngressConfig(
             throw new InvalidValueException("type", "unknown ingress type '" + type + "'" + Suggest.hint(type, TYPES)
                     + "; one of " + String.join(", ", TYPES));
         }
-        if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
-            // Not echoed: a Redis URL may carry a password.
-            throw new InvalidValueException("url", "a redis-list ingress needs url: redis://host:port");
-        }
+        Check.redisUrl("url", url, "a redis-list ingress");
         if (key == null || key.isBlank()) {
             throw new InvalidValueException("key", "is required: the list producers push to");
         }

@@ -48,8 +48,8 @@ public record StoreConfig(
                 throw new InvalidValueException("path", "must name a directory");
             }
         }
-        if ("redis".equals(type) && (url == null || !url.startsWith("redis"))) {
-            throw new InvalidValueException("url", "a redis store needs url: redis://host:port");
+        if ("redis".equals(type)) {
+            Check.redisUrl("url", url, "a redis store");
         }
         if ("redis".equals(type)) {
             throw new InvalidValueException("type", "the redis store is not in this release yet; use embedded");

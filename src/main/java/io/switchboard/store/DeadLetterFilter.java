@@ -4,11 +4,4 @@ package io.switchboard.store;
 public record DeadLetterFilter(String className, String pool, DeadLetterReason reason) {
 
     public static final DeadLetterFilter ALL = new DeadLetterFilter(null, null, null);
-
-    public boolean matches(StoredMessage m) {
-        return m.status().isDeadLetter()
-                && (className == null || className.equals(m.className()))
-                && (pool == null || pool.equals(m.pool()))
-                && (reason == null || reason == m.deadReason());
-    }
 }

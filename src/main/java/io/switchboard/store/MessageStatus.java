@@ -12,11 +12,6 @@ public enum MessageStatus {
         return label;
     }
 
-    /** Whether the message is finished: delivered, or in the dead-letter queue. */
-    public boolean isFinal() {
-        return this == DELIVERED || this == DEAD_LETTERED || this == EXPIRED;
-    }
-
     /** Whether the message sits in the dead-letter queue. */
     public boolean isDeadLetter() {
         return this == DEAD_LETTERED || this == EXPIRED;

@@ -234,15 +234,23 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void submit(Exchange x) throws IOException {
-        if (draining) {
-            x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            x.problem(Problem.of(503, "draining", "Service Unavailable", "the engine is shutting down; retry on another instance"));
+        if (refusedWhileDraining(x)) {
             return;
         }
         var envelope = readEnvelope(x);
         if (envelope != null) {
             answer(x, messages.submit(envelope, x.requestId));
         }
+    }
+
+    /** While draining, new work is answered 503 at once (reads and probes still are served). */
+    private boolean refusedWhileDraining(Exchange x) {
+        if (!draining) {
+            return false;
+        }
+        x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        x.problem(Problem.of(503, "draining", "Service Unavailable", "the engine is shutting down; retry on another instance"));
+        return true;
     }
 
     private static void answer(Exchange x, MessageRoutes.Answer a) {
@@ -255,9 +263,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void route(Exchange x) throws IOException, InterruptedException {
-        if (draining) {
-            x.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            x.problem(Problem.of(503, "draining", "Service Unavailable", "the engine is shutting down; retry on another instance"));
+        if (refusedWhileDraining(x)) {
             return;
         }
         var envelope = readEnvelope(x);

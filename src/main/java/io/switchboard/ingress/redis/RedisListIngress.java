@@ -73,16 +73,6 @@ public final class RedisListIngress implements AutoCloseable {
                 .build());
     }
 
-    /** The processing list this engine uses. */
-    public String processingKey() {
-        return processing;
-    }
-
-    /** Connections to Redis made again after one was lost or refused. */
-    public long reconnects() {
-        return reconnects.get();
-    }
-
     public RedisListIngress start() {
         running = true;
         thread = Thread.ofVirtual().name("ingress-redis-" + config.key()).start(this::loop);

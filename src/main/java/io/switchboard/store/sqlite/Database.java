@@ -217,25 +217,6 @@ final class Database implements AutoCloseable {
         });
     }
 
-    /** Counts {@code statuses} afresh (after bulk changes whose effect per status is not known row by row). */
-    void recount(MessageStatus... statuses) {
-        try {
-            read(c -> {
-                try (var ps = c.prepareStatement("SELECT COUNT(*) FROM messages WHERE status = ?")) {
-                    for (MessageStatus s : statuses) {
-                        ps.setString(1, s.label());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            counts.get(s).set(rs.next() ? rs.getLong(1) : 0);
-                        }
-                    }
-                }
-                return null;
-            });
-        } catch (StoreUnavailableException e) {
-            // The counts catch up at the next recount; they only feed gauges and the store-full check.
-        }
-    }
-
     @Override
     public void close() {
         writer.close();

@@ -98,15 +98,20 @@ final class SqliteDeadLetters implements DeadLetterQueue {
 
     /** Re-queues the dead letter {@code key} names; null when there is none. */
     private StoredMessage replay(GroupCommitWriter.Tx tx, String keyCondition, Object key, long now) throws SQLException {
+        PreparedStatement was = tx.prepare("SELECT status FROM messages WHERE " + keyCondition + " AND " + DEAD);
+        bindKey(was, 1, key);
+        MessageStatus before;
+        try (ResultSet rs = was.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            before = MessageStatus.ofLabel(rs.getString(1));
+        }
         PreparedStatement ps = tx.prepare("UPDATE messages SET status = 'queued', attempts = 0, replays = replays + 1, "
                 + "deadline_at = ?1 + ttl_ms, not_before = ?1, dead_reason = NULL, finished_at = 0, updated_at = ?1 "
                 + "WHERE " + keyCondition.replace("?", "?2") + " AND " + DEAD + " RETURNING " + Rows.COLUMNS);
         ps.setLong(1, now);
-        if (key instanceof Long l) {
-            ps.setLong(2, l);
-        } else {
-            ps.setString(2, (String) key);
-        }
+        bindKey(ps, 2, key);
         StoredMessage m;
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -116,12 +121,34 @@ final class SqliteDeadLetters implements DeadLetterQueue {
         }
         tx.afterCommit(() -> {
             db.count(MessageStatus.QUEUED).incrementAndGet();
-            db.recount(DEAD_STATUSES);
+            db.count(before).decrementAndGet();
         });
         return m;
     }
 
-    private static final MessageStatus[] DEAD_STATUSES = {MessageStatus.DEAD_LETTERED, MessageStatus.EXPIRED};
+    private static void bindKey(PreparedStatement ps, int index, Object key) throws SQLException {
+        if (key instanceof Long l) {
+            ps.setLong(index, l);
+        } else {
+            ps.setString(index, (String) key);
+        }
+    }
+
+    /** Deletes the dead letter {@code key} names, counting it off its status; false when there is none. */
+    private boolean purge(GroupCommitWriter.Tx tx, String keyCondition, Object key) throws SQLException {
+        PreparedStatement ps = tx.prepare("DELETE FROM messages WHERE " + keyCondition + " AND " + DEAD
+                + " RETURNING status");
+        bindKey(ps, 1, key);
+        MessageStatus was;
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return false;
+            }
+            was = MessageStatus.ofLabel(rs.getString(1));
+        }
+        tx.afterCommit(() -> db.count(was).decrementAndGet());
+        return true;
+    }
 
     @Override
     public int replayAll(DeadLetterFilter filter, int max) throws StoreUnavailableException {
@@ -164,15 +191,7 @@ final class SqliteDeadLetters implements DeadLetterQueue {
 
     @Override
     public boolean purge(String id) throws StoreUnavailableException {
-        return db.write(tx -> {
-            PreparedStatement ps = tx.prepare("DELETE FROM messages WHERE id = ? AND " + DEAD);
-            ps.setString(1, id);
-            boolean deleted = ps.executeUpdate() == 1;
-            if (deleted) {
-                tx.afterCommit(() -> db.recount(DEAD_STATUSES));
-            }
-            return deleted;
-        });
+        return db.write(tx -> purge(tx, "id = ?", id));
     }
 
     @Override
@@ -182,14 +201,11 @@ final class SqliteDeadLetters implements DeadLetterQueue {
         for (int from = 0; from < seqs.size(); from += GroupCommitWriter.MAX_BATCH) {
             List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + GroupCommitWriter.MAX_BATCH));
             purged += db.write(tx -> {
-                PreparedStatement ps = tx.prepare("DELETE FROM messages WHERE seq = ? AND " + DEAD);
                 int n = 0;
                 for (long seq : chunk) {
-                    ps.setLong(1, seq);
-                    n += ps.executeUpdate();
-                }
-                if (n > 0) {
-                    tx.afterCommit(() -> db.recount(DEAD_STATUSES));
+                    if (purge(tx, "seq = ?", seq)) {
+                        n++;
+                    }
                 }
                 return n;
             });

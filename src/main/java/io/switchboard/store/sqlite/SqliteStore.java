@@ -80,16 +80,6 @@ public final class SqliteStore implements Store {
         return new SqliteStore(db, queue, new SqliteDeadLetters(db), outbox);
     }
 
-    /** The database file. */
-    public Path file() {
-        return db.file;
-    }
-
-    /** Writes waiting for the writer thread. */
-    public int writeBacklog() {
-        return db.writer.backlog();
-    }
-
     @Override
     public boolean healthy() {
         return db.writer.healthy();
