@@ -2,12 +2,8 @@ package io.switchboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestRig;
@@ -18,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,64 +43,47 @@ class RedisEventsTest {
         return a.json().get("id").asText();
     }
 
-    private static List<JsonNode> stream(StatefulRedisConnection<String, String> c, String key) {
-        return c.sync().xread(XReadArgs.StreamOffset.from(key, "0")).stream()
-                .map(StreamMessage::getBody).map(b -> {
-                    try {
-                        return JSON.readTree(b.get("event"));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
+    private static List<JsonNode> stream(RedisCommands<String, String> c, String key) {
+        return c.xread(XReadArgs.StreamOffset.from(key, "0")).stream()
+                .map(m -> json(m.getBody().get("event"))).toList();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void eventsArePublishedOnAChannelAndAppendedToAStream() {
         String channel = "switchboard-test-" + UUID.randomUUID();
         String key = "switchboard-test-" + UUID.randomUUID();
-        try (RedisServer redis = rig.add(RedisServer.local())) {
-            RedisClient client = RedisClient.create(redis.uri().toString());
-            try (StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-                 StatefulRedisConnection<String, String> c = client.connect()) {
-                List<String> heard = new CopyOnWriteArrayList<>();
-                sub.addListener(new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(String ch, String message) {
-                        heard.add(message);
-                    }
-                });
-                sub.sync().subscribe(channel);
-                Switchboard engine = rig.engine(CONFIG + """
-                        events:
-                          - {type: redis-pubsub, url: "%1$s", channel: "%2$s"}
-                          - {type: redis-stream, url: "%1$s", key: "%3$s", max_len: 1000}
-                        """.formatted(redis.uri(), channel, key),
-                        rig.worker("w1"), rig.worker("w2").answer(r -> Reply.status(400)));
+        RedisServer redis = rig.add(RedisServer.local());
+        RedisCommands<String, String> c = redis.commands();
+        List<String> heard = redis.subscribe(channel);
+        Switchboard engine = rig.engine(CONFIG + """
+                events:
+                  - {type: redis-pubsub, url: "%1$s", channel: "%2$s"}
+                  - {type: redis-stream, url: "%1$s", key: "%3$s", max_len: 1000}
+                """.formatted(redis.uri(), channel, key),
+                rig.worker("w1"), rig.worker("w2").answer(r -> Reply.status(400)));
 
-                String delivered = submit(engine, "hello");
-                String dead = submit(engine, "deploy it");
+        String delivered = submit(engine, "hello");
+        String dead = submit(engine, "deploy it");
 
-                await().atMost(20, TimeUnit.SECONDS).until(() -> heard.size() >= 2 && stream(c, key).size() >= 2);
-                List<JsonNode> published = heard.stream().map(h -> {
-                    try {
-                        return JSON.readTree(h);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
-                for (List<JsonNode> events : List.of(published, stream(c, key))) {
-                    JsonNode ok = events.stream().filter(e -> e.get("id").asText().equals(delivered)).findFirst().orElseThrow();
-                    assertThat(ok.get("event").asText()).isEqualTo("message_delivered");
-                    assertThat(ok.get("worker").asText()).isEqualTo("w1");
-                    JsonNode bad = events.stream().filter(e -> e.get("id").asText().equals(dead)).findFirst().orElseThrow();
-                    assertThat(bad.get("event").asText()).isEqualTo("message_dead_lettered");
-                    assertThat(bad.get("reason").asText()).isEqualTo("fatal_4xx");
-                }
-                c.sync().del(key);
-            } finally {
-                client.shutdown();
-            }
+        await().atMost(20, TimeUnit.SECONDS).until(() -> heard.size() >= 2 && stream(c, key).size() >= 2);
+        List<JsonNode> published = heard.stream().map(RedisEventsTest::json).toList();
+        for (List<JsonNode> events : List.of(published, stream(c, key))) {
+            JsonNode ok = events.stream().filter(e -> e.get("id").asText().equals(delivered)).findFirst().orElseThrow();
+            assertThat(ok.get("event").asText()).isEqualTo("message_delivered");
+            assertThat(ok.get("worker").asText()).isEqualTo("w1");
+            JsonNode bad = events.stream().filter(e -> e.get("id").asText().equals(dead)).findFirst().orElseThrow();
+            assertThat(bad.get("event").asText()).isEqualTo("message_dead_lettered");
+            assertThat(bad.get("reason").asText()).isEqualTo("fatal_4xx");
         }
+        c.del(key);
     }
 
     @Test
@@ -123,16 +101,12 @@ class RedisEventsTest {
         assertThat(engine.async().store().pendingEvents()).containsEntry("audit", 1L);
 
         try (RedisServer redis = RedisServer.start(port)) {
-            RedisClient client = RedisClient.create(redis.uri().toString());
-            try (StatefulRedisConnection<String, String> c = client.connect()) {
-                await().atMost(30, TimeUnit.SECONDS).until(() -> !stream(c, key).isEmpty());
-                assertThat(stream(c, key)).singleElement()
-                        .satisfies(e -> assertThat(e.get("id").asText()).isEqualTo(id));
-                await().atMost(10, TimeUnit.SECONDS)
-                        .until(() -> engine.async().store().pendingEvents().get("audit") == 0L);
-            } finally {
-                client.shutdown();
-            }
+            RedisCommands<String, String> c = redis.commands();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !stream(c, key).isEmpty());
+            assertThat(stream(c, key)).singleElement()
+                    .satisfies(e -> assertThat(e.get("id").asText()).isEqualTo(id));
+            await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> engine.async().store().pendingEvents().get("audit") == 0L);
         }
     }
 }

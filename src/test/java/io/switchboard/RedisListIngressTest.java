@@ -1,7 +1,6 @@
 package io.switchboard;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestRig;
@@ -46,30 +45,26 @@ class RedisListIngressTest {
         String key = "switchboard-test-" + UUID.randomUUID();
         String processing = key + ":processing:test";
         RedisServer redis = rig.add(RedisServer.local());
-        RedisClient client = RedisClient.create(redis.uri().toString());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            TestWorker f1 = rig.worker("f1");
-            Switchboard engine = rig.engine(CONFIG.formatted(redis.uri(), key, processing), f1);
+        RedisCommands<String, String> c = redis.commands();
+        TestWorker f1 = rig.worker("f1");
+        Switchboard engine = rig.engine(CONFIG.formatted(redis.uri(), key, processing), f1);
 
-            for (int i = 0; i < 50; i++) {
-                c.sync().lpush(key, command("@chat" + i, "2025-11-07"));
-            }
-            c.sync().lpush(key, "this is not json");
-
-            await().atMost(20, TimeUnit.SECONDS).until(() -> f1.count() >= 50);
-            assertThat(chats(f1)).hasSize(50).contains("@chat0", "@chat49");
-            assertThat(f1.received().get(0).body().path("content").path("command").asText()).isEqualTo("fetch");
-            assertThat(f1.received().get(0).body().path("class").asText()).isEqualTo("fetch");
-            await().atMost(10, TimeUnit.SECONDS).until(() -> Http.get(engine.port(), "/v1/dead-letters?reason=rejected")
-                    .json().path("items").size() == 1);
-            var letter = Http.get(engine.port(), "/v1/dead-letters?reason=rejected").json().path("items").get(0);
-            assertThat(letter.path("envelope").path("content").asText()).isEqualTo("this is not json");
-            assertThat(letter.path("last_error").path("message").asText()).isEqualTo("not JSON");
-            await().atMost(10, TimeUnit.SECONDS).until(() -> c.sync().llen(key) == 0 && c.sync().llen(processing) == 0);
-            assertThat(f1.count()).isEqualTo(50);
-        } finally {
-            client.shutdown();
+        for (int i = 0; i < 50; i++) {
+            c.lpush(key, command("@chat" + i, "2025-11-07"));
         }
+        c.lpush(key, "this is not json");
+
+        await().atMost(20, TimeUnit.SECONDS).until(() -> f1.count() >= 50);
+        assertThat(chats(f1)).hasSize(50).contains("@chat0", "@chat49");
+        assertThat(f1.received().get(0).body().path("content").path("command").asText()).isEqualTo("fetch");
+        assertThat(f1.received().get(0).body().path("class").asText()).isEqualTo("fetch");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> Http.get(engine.port(), "/v1/dead-letters?reason=rejected")
+                .json().path("items").size() == 1);
+        var letter = Http.get(engine.port(), "/v1/dead-letters?reason=rejected").json().path("items").get(0);
+        assertThat(letter.path("envelope").path("content").asText()).isEqualTo("this is not json");
+        assertThat(letter.path("last_error").path("message").asText()).isEqualTo("not JSON");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.llen(key) == 0 && c.llen(processing) == 0);
+        assertThat(f1.count()).isEqualTo(50);
     }
 
     @Test
@@ -77,18 +72,14 @@ class RedisListIngressTest {
         String key = "switchboard-test-" + UUID.randomUUID();
         String processing = key + ":processing:test";
         RedisServer redis = rig.add(RedisServer.local());
-        RedisClient client = RedisClient.create(redis.uri().toString());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            // What a crash between the move and the store leaves behind.
-            c.sync().lpush(processing, command("@left-behind", "2025-11-06"));
-            TestWorker f1 = rig.worker("f1");
-            rig.engine(CONFIG.formatted(redis.uri(), key, processing), f1);
+        RedisCommands<String, String> c = redis.commands();
+        // What a crash between the move and the store leaves behind.
+        c.lpush(processing, command("@left-behind", "2025-11-06"));
+        TestWorker f1 = rig.worker("f1");
+        rig.engine(CONFIG.formatted(redis.uri(), key, processing), f1);
 
-            await().atMost(20, TimeUnit.SECONDS).until(() -> chats(f1).contains("@left-behind"));
-            await().atMost(10, TimeUnit.SECONDS).until(() -> c.sync().llen(processing) == 0);
-        } finally {
-            client.shutdown();
-        }
+        await().atMost(20, TimeUnit.SECONDS).until(() -> chats(f1).contains("@left-behind"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.llen(processing) == 0);
     }
 
     @Test
@@ -98,21 +89,14 @@ class RedisListIngressTest {
         TestWorker f1 = rig.worker("f1");
         RedisServer first = RedisServer.start(port);
         rig.engine(CONFIG.formatted(first.uri(), key, key + ":processing:test"), f1);
-        RedisClient client = RedisClient.create(first.uri().toString());
-        try {
-            try (StatefulRedisConnection<String, String> c = client.connect()) {
-                c.sync().lpush(key, command("@before", "2025-11-07"));
-                await().atMost(20, TimeUnit.SECONDS).until(() -> chats(f1).contains("@before"));
-            }
-            first.close();
-            try (RedisServer second = RedisServer.start(port);
-                 StatefulRedisConnection<String, String> c = client.connect()) {
-                c.sync().lpush(key, command("@after", "2025-11-07"));
-                await().atMost(30, TimeUnit.SECONDS).until(() -> chats(f1).contains("@after"));
-                assertThat(second.port()).isEqualTo(port);
-            }
-        } finally {
-            client.shutdown();
+        first.commands().lpush(key, command("@before", "2025-11-07"));
+        await().atMost(20, TimeUnit.SECONDS).until(() -> chats(f1).contains("@before"));
+        first.close();
+
+        try (RedisServer second = RedisServer.start(port)) {
+            second.commands().lpush(key, command("@after", "2025-11-07"));
+            await().atMost(30, TimeUnit.SECONDS).until(() -> chats(f1).contains("@after"));
+            assertThat(second.port()).isEqualTo(port);
         }
     }
 }

@@ -2,10 +2,7 @@ package io.switchboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestRig;
 import io.switchboard.testing.TestWorker;
@@ -21,7 +18,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -51,107 +47,95 @@ class SeedCommandQueueTest {
         String queue = "tg_commands-" + UUID.randomUUID();
         String channel = "tg_events-" + UUID.randomUUID();
         RedisServer redis = rig.add(RedisServer.local());
-        RedisClient client = RedisClient.create(redis.uri().toString());
-        try (StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-             StatefulRedisConnection<String, String> c = client.connect()) {
-            List<String> heard = new CopyOnWriteArrayList<>();
-            sub.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String ch, String message) {
-                    heard.add(message);
-                }
-            });
-            sub.sync().subscribe(channel);
-            TestWorker fetcher = rig.worker("f1").answer(r -> {
-                JsonNode cmd = r.body().path("content");
-                if (cmd.path("chat").asText().equals("@broken")) {
-                    return Reply.status(500);
-                }
-                return Reply.ok("{\"message_count\":" + cmd.path("chat").asText().length() + ",\"file_path\":\"/data/"
-                        + cmd.path("chat").asText().substring(1) + "/" + cmd.path("date").asText() + ".json\"}");
-            });
-            rig.engine("""
-                    server: {port: 0}
-                    classes: [{name: fetch, keywords: [fetch]}]
-                    default_class: fetch
-                    pools: {fetchers: {workers: [{id: f1, url: "{{f1}}", max_concurrency: 32}]}}
-                    routes: [{class: fetch, pool: fetchers}]
-                    delivery: {max_attempts: 3, backoff: {initial_ms: 1, max_ms: 5}}
-                    ingress:
-                      - {type: redis-list, url: "%1$s", key: "%2$s", processing_key: "%2$s:processing:test",
-                         poll_timeout_ms: 200, dedup_key: "{chat}:{date}", dedup_window_ms: 600000}
-                    events:
-                      - type: redis-pubsub
-                        url: "%1$s"
-                        channel: "%3$s"
-                        when: delivered
-                        template:
-                          event: messages_fetched
-                          chat: "{{content.chat}}"
-                          date: "{{content.date}}"
-                          message_count: "{{result.message_count}}"
-                          file_path: "{{result.file_path}}"
-                          duration_seconds: "{{duration_seconds}}"
-                          timestamp: "{{timestamp}}"
-                          service: tg-fetcher
-                      - type: redis-list
-                        url: "%1$s"
-                        key: "%2$s:failed"
-                        when: dead_lettered
-                        template: {"*": "{{content}}", failed_at: "{{timestamp}}", error: "{{error.message}}",
-                                   retry_count: "{{attempts}}"}
-                    """.formatted(redis.uri(), queue, channel), fetcher);
-
-            List<String> commands = new ArrayList<>();
-            Set<String> unique = new TreeSet<>();
-            for (int i = 0; i < 500; i++) {
-                String chat = i == 7 ? "@broken" : "@chat" + i;
-                commands.add(command(chat, "2025-11-07"));
-                commands.add(command(chat, "2025-11-07"));
-                unique.add(chat + ":2025-11-07");
+        RedisCommands<String, String> c = redis.commands();
+        List<String> heard = redis.subscribe(channel);
+        TestWorker fetcher = rig.worker("f1").answer(r -> {
+            JsonNode cmd = r.body().path("content");
+            if (cmd.path("chat").asText().equals("@broken")) {
+                return Reply.status(500);
             }
-            Collections.shuffle(commands, new Random(42));
-            for (String cmd : commands) {
-                c.sync().lpush(queue, cmd);
-            }
+            return Reply.ok("{\"message_count\":" + cmd.path("chat").asText().length() + ",\"file_path\":\"/data/"
+                    + cmd.path("chat").asText().substring(1) + "/" + cmd.path("date").asText() + ".json\"}");
+        });
+        rig.engine("""
+                server: {port: 0}
+                classes: [{name: fetch, keywords: [fetch]}]
+                default_class: fetch
+                pools: {fetchers: {workers: [{id: f1, url: "{{f1}}", max_concurrency: 32}]}}
+                routes: [{class: fetch, pool: fetchers}]
+                delivery: {max_attempts: 3, backoff: {initial_ms: 1, max_ms: 5}}
+                ingress:
+                  - {type: redis-list, url: "%1$s", key: "%2$s", processing_key: "%2$s:processing:test",
+                     poll_timeout_ms: 200, dedup_key: "{chat}:{date}", dedup_window_ms: 600000}
+                events:
+                  - type: redis-pubsub
+                    url: "%1$s"
+                    channel: "%3$s"
+                    when: delivered
+                    template:
+                      event: messages_fetched
+                      chat: "{{content.chat}}"
+                      date: "{{content.date}}"
+                      message_count: "{{result.message_count}}"
+                      file_path: "{{result.file_path}}"
+                      duration_seconds: "{{duration_seconds}}"
+                      timestamp: "{{timestamp}}"
+                      service: tg-fetcher
+                  - type: redis-list
+                    url: "%1$s"
+                    key: "%2$s:failed"
+                    when: dead_lettered
+                    template: {"*": "{{content}}", failed_at: "{{timestamp}}", error: "{{error.message}}",
+                               retry_count: "{{attempts}}"}
+                """.formatted(redis.uri(), queue, channel), fetcher);
 
-            await().atMost(60, TimeUnit.SECONDS).until(() -> heard.size() >= unique.size() - 1
-                    && c.sync().llen(queue + ":failed") >= 1);
-            List<JsonNode> events = new ArrayList<>();
-            for (String h : heard) {
-                events.add(JSON.readTree(h));
-            }
-            assertThat(events).hasSize(unique.size() - 1);
-            assertThat(events.stream().map(e -> e.path("chat").asText() + ":" + e.path("date").asText())
-                    .collect(Collectors.toSet())).hasSize(unique.size() - 1).doesNotContain("@broken:2025-11-07");
-            JsonNode one = events.get(0);
-            assertThat(iterable(one.fieldNames())).containsExactly("event", "chat", "date", "message_count",
-                    "file_path", "duration_seconds", "timestamp", "service");
-            assertThat(one.path("event").asText()).isEqualTo("messages_fetched");
-            assertThat(one.path("message_count").isInt()).isTrue();
-            assertThat(one.path("duration_seconds").isNumber()).isTrue();
-            assertThat(one.path("service").asText()).isEqualTo("tg-fetcher");
-
-            List<String> failed = c.sync().lrange(queue + ":failed", 0, -1);
-            assertThat(failed).hasSize(1);
-            JsonNode f = JSON.readTree(failed.get(0));
-            assertThat(f.path("command").asText()).isEqualTo("fetch");
-            assertThat(f.path("chat").asText()).isEqualTo("@broken");
-            assertThat(f.path("requested_by").asText()).isEqualTo("scheduler");
-            assertThat(f.path("retry_count").asInt()).isEqualTo(3);
-            assertThat(f.path("error").asText()).contains("500");
-            assertThat(f.path("failed_at").asText()).endsWith("Z");
-            // Every unique command went to a fetcher; the broken one three times; no duplicate was fetched.
-            Map<String, Long> fetched = fetcher.received().stream().collect(Collectors.groupingBy(
-                    r -> r.body().path("content").path("chat").asText(), Collectors.counting()));
-            assertThat(fetched).hasSize(unique.size());
-            assertThat(fetched.get("@broken")).isEqualTo(3L);
-            assertThat(fetched.entrySet().stream().filter(e -> !e.getKey().equals("@broken"))
-                    .allMatch(e -> e.getValue() == 1L)).isTrue();
-            c.sync().del(queue + ":failed");
-        } finally {
-            client.shutdown();
+        List<String> commands = new ArrayList<>();
+        Set<String> unique = new TreeSet<>();
+        for (int i = 0; i < 500; i++) {
+            String chat = i == 7 ? "@broken" : "@chat" + i;
+            commands.add(command(chat, "2025-11-07"));
+            commands.add(command(chat, "2025-11-07"));
+            unique.add(chat + ":2025-11-07");
         }
+        Collections.shuffle(commands, new Random(42));
+        for (String cmd : commands) {
+            c.lpush(queue, cmd);
+        }
+
+        await().atMost(60, TimeUnit.SECONDS).until(() -> heard.size() >= unique.size() - 1
+                && c.llen(queue + ":failed") >= 1);
+        List<JsonNode> events = new ArrayList<>();
+        for (String h : heard) {
+            events.add(JSON.readTree(h));
+        }
+        assertThat(events).hasSize(unique.size() - 1);
+        assertThat(events.stream().map(e -> e.path("chat").asText() + ":" + e.path("date").asText())
+                .collect(Collectors.toSet())).hasSize(unique.size() - 1).doesNotContain("@broken:2025-11-07");
+        JsonNode one = events.get(0);
+        assertThat(iterable(one.fieldNames())).containsExactly("event", "chat", "date", "message_count",
+                "file_path", "duration_seconds", "timestamp", "service");
+        assertThat(one.path("event").asText()).isEqualTo("messages_fetched");
+        assertThat(one.path("message_count").isInt()).isTrue();
+        assertThat(one.path("duration_seconds").isNumber()).isTrue();
+        assertThat(one.path("service").asText()).isEqualTo("tg-fetcher");
+
+        List<String> failed = c.lrange(queue + ":failed", 0, -1);
+        assertThat(failed).hasSize(1);
+        JsonNode f = JSON.readTree(failed.get(0));
+        assertThat(f.path("command").asText()).isEqualTo("fetch");
+        assertThat(f.path("chat").asText()).isEqualTo("@broken");
+        assertThat(f.path("requested_by").asText()).isEqualTo("scheduler");
+        assertThat(f.path("retry_count").asInt()).isEqualTo(3);
+        assertThat(f.path("error").asText()).contains("500");
+        assertThat(f.path("failed_at").asText()).endsWith("Z");
+        // Every unique command went to a fetcher; the broken one three times; no duplicate was fetched.
+        Map<String, Long> fetched = fetcher.received().stream().collect(Collectors.groupingBy(
+                r -> r.body().path("content").path("chat").asText(), Collectors.counting()));
+        assertThat(fetched).hasSize(unique.size());
+        assertThat(fetched.get("@broken")).isEqualTo(3L);
+        assertThat(fetched.entrySet().stream().filter(e -> !e.getKey().equals("@broken"))
+                .allMatch(e -> e.getValue() == 1L)).isTrue();
+        c.del(queue + ":failed");
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {

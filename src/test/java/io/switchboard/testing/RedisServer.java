@@ -24,6 +24,10 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Process process;
+    private io.lettuce.core.RedisClient client;
+    private io.lettuce.core.api.StatefulRedisConnection<String, String> connection;
+    private final List<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> subscriptions =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RedisServer(int port, Process process) {
         this.port = port;
@@ -87,8 +91,49 @@ public final class RedisServer implements AutoCloseable {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
+    /** Commands on one connection of this test's, closed with this server. */
+    public synchronized io.lettuce.core.api.sync.RedisCommands<String, String> commands() {
+        if (connection == null) {
+            connection = client().connect();
+        }
+        return connection.sync();
+    }
+
+    /** Subscribes to {@code channel}; the returned list fills with what is published there from now on. */
+    public List<String> subscribe(String channel) {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var sub = client().connectPubSub();
+        sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                heard.add(message);
+            }
+        });
+        sub.sync().subscribe(channel);
+        subscriptions.add(sub);
+        return heard;
+    }
+
+    private synchronized io.lettuce.core.RedisClient client() {
+        if (client == null) {
+            client = io.lettuce.core.RedisClient.create(uri().toString());
+        }
+        return client;
+    }
+
     @Override
     public void close() {
+        subscriptions.forEach(io.lettuce.core.pubsub.StatefulRedisPubSubConnection::close);
+        synchronized (this) {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+            if (client != null) {
+                client.shutdown();
+                client = null;
+            }
+        }
         if (process != null) {
             process.destroyForcibly();
             try {
