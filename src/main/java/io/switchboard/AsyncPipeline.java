@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -84,7 +85,7 @@ public final class AsyncPipeline implements AutoCloseable {
     private Thread claimer;
     private volatile long lastClaimWarning;
     private volatile long lastRefusalWarning;
-    private final java.util.concurrent.atomic.AtomicLong refusedSinceWarning = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refusedSinceWarning = new AtomicLong();
 
     /**
      * @param roundMillis the longest one delivery round may take; a message not delivered by then goes back to the

@@ -156,8 +156,8 @@ public final class Switchboard implements AutoCloseable {
             Map<String, EventFormat> formats = new LinkedHashMap<>();
             for (int i = 0; i < sinks.size(); i++) {
                 EventSinkConfig e = config.events().get(i);
-                formats.put(sinks.get(i), EventFormat.of(EventFormat.When.valueOf(e.when().toUpperCase(java.util.Locale.ROOT)),
-                        e.template()));
+                var when = EventFormat.When.valueOf(e.when().toUpperCase(java.util.Locale.ROOT));
+                formats.put(sinks.get(i), EventFormat.of(when, e.template()));
             }
             return SqliteStore.open(settings, ticker, sinks, (sink, m) -> formats.get(sink).format(m),
                     metrics.storeCommitObserver());
@@ -174,7 +174,8 @@ public final class Switchboard implements AutoCloseable {
                 case "webhook" -> WebhookSink.create(names.get(i), e.uri(), Duration.ofMillis(e.timeoutMs()));
                 case "redis-pubsub" -> RedisEventSink.pubSub(names.get(i), e.uri(), e.channel(),
                         Duration.ofMillis(e.timeoutMs()));
-                case "redis-list" -> RedisEventSink.list(names.get(i), e.uri(), e.key(), Duration.ofMillis(e.timeoutMs()));
+                case "redis-list" -> RedisEventSink.list(names.get(i), e.uri(), e.key(),
+                        Duration.ofMillis(e.timeoutMs()));
                 case "redis-stream" -> RedisEventSink.stream(names.get(i), e.uri(), e.key(), e.maxLen(),
                         Duration.ofMillis(e.timeoutMs()));
                 default -> EventSink.log(names.get(i));

@@ -31,8 +31,9 @@ public final class HttpIngress implements AutoCloseable {
     private final ExecutorService requests;
 
     /**
-     * A listener for {@code pipeline} (synchronous) and {@code async} (stored messages and dead letters): refused requests are counted in {@code metrics} (whose page it serves at
-     * /metrics), and {@code status} is served at /v1/health/details, /v1/stats and as the dashboard.
+     * A listener for {@code pipeline} (synchronous) and {@code async} (stored messages and dead letters): refused
+     * requests are counted in {@code metrics} (whose page it serves at /metrics), and {@code status} is served at
+     * /v1/health/details, /v1/stats and as the dashboard.
      */
     public HttpIngress(ServerConfig config, Pipeline pipeline, AsyncPipeline async, EnvelopeParser parser,
                        Readiness readiness, IngressMetrics metrics, EngineStatus status) {
