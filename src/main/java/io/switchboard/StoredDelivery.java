@@ -28,6 +28,9 @@ final class StoredDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger("switchboard.async");
 
+    /** How long an outcome is offered to a store that does not answer before the message is given up on. */
+    private static final long SETTLE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private final RoutingTable routes;
     private final DeliveryChain chain;
     private final Store store;
@@ -82,18 +85,20 @@ final class StoredDelivery {
     }
 
     private void settle(StoredMessage m, Settlement s, BooleanSupplier running) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
+        long giveUpAt = System.nanoTime() + SETTLE_PATIENCE_NANOS;
+        for (long pause = 200; ; pause = Math.min(5_000, pause * 2)) {
             try {
                 store.settle(m, s);
                 break;
             } catch (StoreUnavailableException e) {
-                if (attempt == 3 || !running.getAsBoolean()) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > giveUpAt || !running.getAsBoolean()) {
+                    store.abandon(m);
                     LOG.atError().addKeyValue("event", "settle_failed").addKeyValue("outcome", outcome(s))
-                            .log("could not record the outcome of {}: {}; it stays in flight and is delivered again "
-                                    + "after the next start", m.id(), e.getMessage());
+                            .log("could not record the outcome of {}: {}; it is delivered again later (the "
+                                    + "embedded store: after the next start)", m.id(), e.getMessage());
                     return;
                 }
-                TimeUnit.MILLISECONDS.sleep(200L * attempt);
+                TimeUnit.MILLISECONDS.sleep(pause);
             }
         }
         observer.settled(m.pool(), s);

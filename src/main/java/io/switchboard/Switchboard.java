@@ -31,9 +31,12 @@ import io.switchboard.ingress.redis.RedisListIngress;
 import io.switchboard.observe.EngineMetrics;
 import io.switchboard.observe.LiveStats;
 import io.switchboard.observe.alert.AlertEvaluator;
+import io.switchboard.message.Ids;
 import io.switchboard.route.RoutingTable;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreUnavailableException;
+import io.switchboard.store.StoredMessage;
+import io.switchboard.store.redis.RedisStore;
 import io.switchboard.store.sqlite.SqliteStore;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
@@ -51,6 +54,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -150,17 +154,26 @@ public final class Switchboard implements AutoCloseable {
 
     private static Store openStore(SwitchboardConfig config, Ticker ticker, List<String> sinks, EngineMetrics metrics) {
         StoreConfig sc = config.store();
-        var settings = new SqliteStore.Settings(Path.of(sc.path()), sc.fsync(), sc.maxMessages(),
-                Duration.ofMillis(sc.writeTimeoutMs()), sc.retentionMs(), sc.idempotencyWindowMs());
+        Map<String, EventFormat> formats = new LinkedHashMap<>();
+        for (int i = 0; i < sinks.size(); i++) {
+            EventSinkConfig e = config.events().get(i);
+            var when = EventFormat.When.valueOf(e.when().toUpperCase(java.util.Locale.ROOT));
+            formats.put(sinks.get(i), EventFormat.of(when, e.template()));
+        }
+        BiFunction<String, StoredMessage, byte[]> events = (sink, m) -> formats.get(sink).format(m);
+        Duration writeTimeout = Duration.ofMillis(sc.writeTimeoutMs());
+        if ("redis".equals(sc.type())) {
+            String engine = sc.instanceId() != null ? sc.instanceId()
+                    : host() + "-" + Ids.newTraceId(ticker.currentTimeMillis()).substring(20);
+            var settings = new RedisStore.Settings(sc.uri(), sc.keyPrefix(), engine, sc.maxMessages(), writeTimeout,
+                    sc.retentionMs(), sc.idempotencyWindowMs(), sc.instanceTimeoutMs());
+            return RedisStore.open(settings, ticker, sinks, events, metrics.storeCommitObserver(),
+                    metrics.redisReconnects("store"));
+        }
+        var settings = new SqliteStore.Settings(Path.of(sc.path()), sc.fsync(), sc.maxMessages(), writeTimeout,
+                sc.retentionMs(), sc.idempotencyWindowMs());
         try {
-            Map<String, EventFormat> formats = new LinkedHashMap<>();
-            for (int i = 0; i < sinks.size(); i++) {
-                EventSinkConfig e = config.events().get(i);
-                var when = EventFormat.When.valueOf(e.when().toUpperCase(java.util.Locale.ROOT));
-                formats.put(sinks.get(i), EventFormat.of(when, e.template()));
-            }
-            return SqliteStore.open(settings, ticker, sinks, (sink, m) -> formats.get(sink).format(m),
-                    metrics.storeCommitObserver());
+            return SqliteStore.open(settings, ticker, sinks, events, metrics.storeCommitObserver());
         } catch (StoreUnavailableException e) {
             throw new IllegalStateException("store: " + e.getMessage(), e);
         }
@@ -310,11 +323,14 @@ public final class Switchboard implements AutoCloseable {
                         reasons.add("pool '" + e.getKey() + "' has no usable worker (every circuit is open)");
                     }
                 }
+                boolean ready = reasons.isEmpty();
                 if (!store.healthy()) {
-                    reasons.add("the store is failing to write; asynchronous submissions get 503");
+                    // Routing does not need the store: the engine stays in rotation, and says what is missing.
+                    reasons.add("the " + config.store().type() + " store is failing; asynchronous submissions get "
+                            + "503 and stored messages wait, synchronous routing goes on");
                 }
                 yield reasons.isEmpty() ? new Readiness.Report(true, "ready", List.of())
-                        : new Readiness.Report(false, "degraded", reasons);
+                        : new Readiness.Report(ready, "degraded", reasons);
             }
         };
     }

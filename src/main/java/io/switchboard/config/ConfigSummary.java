@@ -68,9 +68,16 @@ public final class ConfigSummary {
             line(out, 1, "%s webhook to %s, timeout %d ms", w.format(), w.uri().getHost(), w.timeoutMs());
         }
         StoreConfig s = config.store();
-        line(out, 0, "store     %s %s, durability %s, at most %d queued or in flight, write timeout %d ms",
-                s.type(), "redis".equals(s.type()) ? s.url() : s.path(), s.durability(), s.maxMessages(),
-                s.writeTimeoutMs());
+        if ("redis".equals(s.type())) {
+            // Only host and port: the URL may hold a password.
+            line(out, 0, "store     redis %s:%d keys %s*, engine %s (dead after %d ms), at most %d queued or in "
+                    + "flight, write timeout %d ms", s.uri().getHost(), s.uri().getPort() < 0 ? 6379 : s.uri().getPort(),
+                    s.keyPrefix(), s.instanceId() == null ? "<hostname>-<random>" : s.instanceId(),
+                    s.instanceTimeoutMs(), s.maxMessages(), s.writeTimeoutMs());
+        } else {
+            line(out, 0, "store     embedded %s, durability %s, at most %d queued or in flight, write timeout %d ms",
+                    s.path(), s.durability(), s.maxMessages(), s.writeTimeoutMs());
+        }
         line(out, 1, "async default ttl %d ms, %d deliveries at once per pool; delivered kept %d ms, "
                 + "idempotency keys %d ms", s.defaultTtlMs(), s.deliveryConcurrency(), s.retentionMs(),
                 s.idempotencyWindowMs());

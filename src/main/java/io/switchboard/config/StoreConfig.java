@@ -19,6 +19,12 @@ import java.util.Locale;
  * @param defaultTtlMs        deadline of asynchronous messages that do not set {@code ttl_ms} (default 1 h)
  * @param deliveryConcurrency asynchronous messages delivered at once per pool (default 64)
  * @param pruneIntervalMs     how often retention and expiry are enforced in the background (default 60 s)
+ * @param keyPrefix           redis: put before every key (default {@code switchboard:}); engines sharing work share it
+ * @param instanceId          redis: this engine's name among those sharing the store (default: a new one each start);
+ *                            give a stable, unique one to have a restarted engine take up its own in-flight messages at
+ *                            once
+ * @param instanceTimeoutMs   redis: an engine not heard from for this long is taken for dead and its in-flight messages
+ *                            are queued again by the others (default 10 s)
  */
 public record StoreConfig(
         @JsonProperty("type") String type,
@@ -31,7 +37,10 @@ public record StoreConfig(
         @JsonProperty("idempotency_window_ms") Long idempotencyWindowMs,
         @JsonProperty("default_ttl_ms") Long defaultTtlMs,
         @JsonProperty("delivery_concurrency") Integer deliveryConcurrency,
-        @JsonProperty("prune_interval_ms") Long pruneIntervalMs) {
+        @JsonProperty("prune_interval_ms") Long pruneIntervalMs,
+        @JsonProperty("key_prefix") String keyPrefix,
+        @JsonProperty("instance_id") String instanceId,
+        @JsonProperty("instance_timeout_ms") Long instanceTimeoutMs) {
 
     public static final List<String> TYPES = List.of("embedded", "redis");
     public static final List<String> DURABILITIES = List.of("fsync", "batch");
@@ -50,9 +59,33 @@ public record StoreConfig(
         }
         if ("redis".equals(type)) {
             Check.redisUrl("url", url, "a redis store");
-        }
-        if ("redis".equals(type)) {
-            throw new InvalidValueException("type", "the redis store is not in this release yet; use embedded");
+            if (path != null) {
+                throw new InvalidValueException("path", "applies to the embedded store; a redis store keeps "
+                        + "everything in Redis at url");
+            }
+            if (durability != null) {
+                throw new InvalidValueException("durability", "applies to the embedded store; a redis store is as "
+                        + "durable as Redis is configured to be (appendonly yes, appendfsync always for no loss)");
+            }
+            keyPrefix = Check.orDefault(keyPrefix, "switchboard:");
+            if (keyPrefix.isBlank() || keyPrefix.chars().anyMatch(Character::isWhitespace)) {
+                throw new InvalidValueException("key_prefix", "must be non-empty and without spaces, e.g. switchboard:");
+            }
+            if (instanceId != null && !instanceId.matches("[A-Za-z0-9_.:-]{1,100}")) {
+                throw new InvalidValueException("instance_id", "must be 1 to 100 letters, digits or . _ : -");
+            }
+            instanceTimeoutMs = Check.orDefault(instanceTimeoutMs, 10_000L);
+            Check.atLeast("instance_timeout_ms", 3_000, instanceTimeoutMs);
+        } else {
+            if (url != null) {
+                throw new InvalidValueException("url", "applies to the redis store; the embedded store is at path");
+            }
+            for (var redisOnly : new Object[][] {{"key_prefix", keyPrefix}, {"instance_id", instanceId},
+                    {"instance_timeout_ms", instanceTimeoutMs}}) {
+                if (redisOnly[1] != null) {
+                    throw new InvalidValueException((String) redisOnly[0], "applies to the redis store (type: redis)");
+                }
+            }
         }
         durability = Check.orDefault(durability, "fsync").toLowerCase(Locale.ROOT);
         if (!DURABILITIES.contains(durability)) {
@@ -79,7 +112,12 @@ public record StoreConfig(
     }
 
     public static StoreConfig defaults() {
-        return new StoreConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new StoreConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The Redis URL of a redis store. */
+    public java.net.URI uri() {
+        return java.net.URI.create(url);
     }
 
     /** Whether every accepted message is flushed to disk before it is acknowledged. */

@@ -107,6 +107,19 @@ public final class EngineMetrics implements AutoCloseable {
         return store.commitObserver();
     }
 
+    /**
+     * Counts the reconnects of one Redis client of the engine ({@code switchboard_redis_reconnects_total}, labelled
+     * with {@code component}); the counter exists, at zero, from this call on.
+     */
+    public Runnable redisReconnects(String component) {
+        io.micrometer.core.instrument.Counter c = io.micrometer.core.instrument.Counter
+                .builder("switchboard.redis.reconnects")
+                .description("Connections to Redis made again after one was lost")
+                .tag("component", component)
+                .register(registry());
+        return c::increment;
+    }
+
     /** Adds the gauges over the store's contents: messages by status, pending events per sink, health. */
     public void bindStore(io.switchboard.store.Store s, java.util.List<String> sinks) {
         store.bind(s, sinks);

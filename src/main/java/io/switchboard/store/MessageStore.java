@@ -34,6 +34,13 @@ public interface MessageStore {
     /** Records how a delivery round of the in-flight {@code message} ended, with its completion events. */
     void settle(StoredMessage message, Settlement settlement) throws StoreUnavailableException;
 
+    /**
+     * Gives up on recording the outcome of an in-flight message (the store did not answer in time): it is delivered
+     * again later, by this engine once the store answers (or at its next start) or by another one sharing the store.
+     */
+    default void abandon(StoredMessage message) {
+    }
+
     /** The message with this id, unless it was never stored or has been pruned. */
     Optional<StoredMessage> find(String id) throws StoreUnavailableException;
 

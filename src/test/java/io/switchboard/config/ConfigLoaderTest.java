@@ -417,6 +417,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRedisStoreIsBoundWithItsDefaultsAndRefusesEmbeddedOnlyKeys() {
+        SwitchboardConfig redis = ConfigLoader.load(write("redis.yaml", BASE + """
+                store: {type: redis, url: "redis://:secret@10.0.0.5:6380/1"}
+                """), Optional.empty(), Map.of());
+        assertThat(redis.store().keyPrefix()).isEqualTo("switchboard:");
+        assertThat(redis.store().instanceTimeoutMs()).isEqualTo(10_000L);
+        assertThat(redis.store().instanceId()).isNull();
+        assertThat(ConfigSummary.render(redis)).contains("store     redis 10.0.0.5:6380 keys switchboard:*")
+                .doesNotContain("secret");
+
+        assertThat(problems(write("bad.yaml", BASE + """
+                store: {type: redis, url: "http://x", path: /data, durability: batch, instance_id: "a b",
+                        instance_timeout_ms: 10}
+                """), Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath)
+                .containsExactly("store.url");
+        assertThat(problems(write("bad2.yaml", BASE + """
+                store: {type: redis, url: "redis://x:6379", path: /data}
+                """), Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .singleElement().asString().startsWith("store.path: applies to the embedded store");
+        assertThat(problems(write("bad3.yaml", BASE + """
+                store: {type: redis, url: "redis://x:6379", instance_id: "a b"}
+                """), Optional.empty(), Map.of())).extracting(ConfigProblem::keyPath)
+                .containsExactly("store.instance_id");
+        assertThat(problems(write("bad4.yaml", BASE + """
+                store: {key_prefix: "sb:"}
+                """), Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
+                .containsExactly("store.key_prefix: applies to the redis store (type: redis)");
+    }
+
+    @Test
     void redisEventSinksNeedARedisUrlAndTheirChannelOrKey() {
         Path good = write("good.yaml", BASE + """
                 events:

@@ -2,6 +2,7 @@ package io.switchboard.store.sqlite;
 
 import io.switchboard.message.EnvelopeCodec;
 import io.switchboard.store.AttemptError;
+import io.switchboard.store.AttemptErrors;
 import io.switchboard.store.DeadLetterReason;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.MessageStore;
@@ -125,7 +126,7 @@ final class SqliteQueue implements MessageStore {
         ps.setLong(11, m.deadlineAt());
         ps.setLong(12, m.notBefore());
         ps.setLong(13, m.finishedAt());
-        ps.setString(14, Rows.errors(m.errors()));
+        ps.setString(14, AttemptErrors.encode(m.errors()));
         ps.setString(15, m.deadReason() == null ? null : m.deadReason().label());
         ps.setString(16, m.idempotencyKey());
         ps.executeUpdate();
@@ -212,23 +213,8 @@ final class SqliteQueue implements MessageStore {
     @Override
     public void settle(StoredMessage m, Settlement s) throws StoreUnavailableException {
         long now = db.now();
-        MessageStatus status;
-        StoredMessage after;
-        switch (s) {
-            case Settlement.Delivered d -> {
-                status = MessageStatus.DELIVERED;
-                after = settled(m, status, d.pool(), d.worker(), s, m.notBefore(), now, d.result(), null);
-            }
-            case Settlement.Retry r -> {
-                status = MessageStatus.QUEUED;
-                after = settled(m, status, r.pool(), r.worker(), s, r.notBefore(), 0, null, null);
-            }
-            case Settlement.DeadLettered x -> {
-                status = x.reason() == io.switchboard.store.DeadLetterReason.EXPIRED ? MessageStatus.EXPIRED
-                        : MessageStatus.DEAD_LETTERED;
-                after = settled(m, status, x.pool(), x.worker(), s, m.notBefore(), now, null, x.reason());
-            }
-        }
+        MessageStatus status = s.status();
+        StoredMessage after = s.applyTo(m, now);
         db.write(tx -> {
             PreparedStatement ps = tx.prepare("UPDATE messages SET status = ?, attempts = ?, pool = ?, worker = ?, "
                     + "errors = ?, result = ?, dead_reason = ?, not_before = ?, finished_at = ?, updated_at = ? "
@@ -237,7 +223,7 @@ final class SqliteQueue implements MessageStore {
             ps.setInt(2, after.attempts());
             ps.setString(3, after.pool());
             ps.setString(4, after.worker());
-            ps.setString(5, Rows.errors(after.errors()));
+            ps.setString(5, AttemptErrors.encode(after.errors()));
             ps.setBytes(6, after.result());
             ps.setString(7, after.deadReason() == null ? null : after.deadReason().label());
             ps.setLong(8, after.notBefore());
@@ -255,15 +241,6 @@ final class SqliteQueue implements MessageStore {
             }
             return null;
         }, INTERNAL_TIMEOUT_NANOS);
-    }
-
-    private static StoredMessage settled(StoredMessage m, MessageStatus status, String pool, String worker, Settlement s,
-                                         long notBefore, long finishedAt, byte[] result,
-                                         io.switchboard.store.DeadLetterReason reason) {
-        return new StoredMessage(m.id(), m.requestId(), m.envelope(), m.className(), m.priority(),
-                pool == null ? m.pool() : pool, status, s.attempts(), m.replays(), m.ttlMs(), m.acceptedAt(),
-                finishedAt == 0 ? m.updatedAt() : finishedAt, m.deadlineAt(), notBefore, finishedAt,
-                worker == null ? m.worker() : worker, s.errors(), result, reason, m.idempotencyKey());
     }
 
     @Override
