@@ -44,11 +44,27 @@ public final class RedisServer implements AutoCloseable {
 
     /** A {@code redis-server} of this test's own on {@code port}, keeping nothing on disk; stopped by close(). */
     public static RedisServer start(int port) {
+        try {
+            return start(port, Files.createTempDirectory("switchboard-redis-"), false);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A {@code redis-server} of this test's own on {@code port} with its files in {@code dir}; {@code durable} turns
+     * on the append-only file with {@code appendfsync always}, so what it acknowledged survives a SIGKILL and a
+     * restart on the same directory. close() kills it with SIGKILL.
+     */
+    public static RedisServer start(int port, Path dir, boolean durable) {
         Process p;
         try {
-            Path dir = Files.createTempDirectory("switchboard-redis-");
-            p = new ProcessBuilder(List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+            List<String> durability = durable ? List.of("--appendonly", "yes", "--appendfsync", "always")
+                    : List.of("--appendonly", "no");
+            List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1",
+                    "--port", Integer.toString(port), "--save", "", "--dir", dir.toString()));
+            command.addAll(durability);
+            p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         } catch (IOException e) {
             assumeTrue(false, "no Redis on 127.0.0.1:6379 and no redis-server to start: " + e.getMessage());
