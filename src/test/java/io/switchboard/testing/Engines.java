@@ -21,8 +21,8 @@ public final class Engines {
 
     /**
      * Loads {@code yaml} (placeholders filled from {@code workers}) through the real config loader. Unless the YAML
-     * starts its store section with a path ({@code store: {path: ...}}), the store goes to a fresh directory under
-     * {@code dir}.
+     * starts its store section with a path or a type ({@code store: {path: ...}}, {@code store: {type: redis...}}),
+     * the store goes to a fresh directory under {@code dir}.
      */
     public static SwitchboardConfig config(Path dir, String yaml, TestWorker... workers) {
         String text = yaml;
@@ -32,7 +32,7 @@ public final class Engines {
         try {
             Path file = Files.createTempFile(dir, "switchboard-", ".yaml");
             Files.writeString(file, text);
-            Map<String, String> env = text.contains("store: {path:") ? Map.of()
+            Map<String, String> env = text.contains("store: {path:") || text.contains("store: {type:") ? Map.of()
                     : Map.of("SWITCHBOARD_STORE_PATH", Files.createTempDirectory(dir, "store-").toString());
             return ConfigLoader.load(file, Optional.empty(), env);
         } catch (IOException e) {
