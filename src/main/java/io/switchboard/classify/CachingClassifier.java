@@ -8,9 +8,9 @@ import io.switchboard.message.Envelope;
 import java.util.Set;
 
 /**
- * A bounded result cache in front of a rule set, keyed by content (see {@link ContentKey}). Envelopes with an
- * explicit class bypass it. The cached value holds the class's own priority; the envelope's explicit priority is
- * applied per call, so one entry serves every priority.
+ * A bounded result cache in front of a rule set, keyed by content (see {@link ContentKey}); field matchers read the
+ * content text alone, so the same key covers them. Envelopes with an explicit class bypass it. The cached value holds
+ * the class's own priority; the envelope's explicit priority is applied per call, so one entry serves every priority.
  */
 final class CachingClassifier implements RuleClassifier {
 

@@ -14,11 +14,23 @@ import java.util.regex.Pattern;
  * @param patternCount  how many patterns it has
  * @param metadataKeys  the metadata keys it tests, sorted
  * @param metadata      one full-match pattern per metadata key, aligned with {@code metadataKeys}
+ * @param fields        its field matchers, sorted by path
  */
 record CompiledRule(String name, String className, int score, String[] keywords, int firstPattern, int patternCount,
-                    String[] metadataKeys, Pattern[] metadata) {
+                    String[] metadataKeys, Pattern[] metadata, Field[] fields) {
 
-    /** A rule without patterns or keywords matches on metadata alone. */
+    /**
+     * One field matcher: the content's value at {@code path}, read into {@code slot} by {@link ContentFields}, equals
+     * {@code text}, or fully matches {@code regex} when that is set.
+     */
+    record Field(String path, int slot, String text, Pattern regex) {
+
+        boolean matches(String value) {
+            return value != null && (regex == null ? text.equals(value) : regex.matcher(value).matches());
+        }
+    }
+
+    /** A rule without patterns or keywords matches on metadata and fields alone. */
     boolean textless() {
         return keywords.length == 0 && patternCount == 0;
     }
@@ -33,8 +45,32 @@ record CompiledRule(String name, String className, int score, String[] keywords,
         return true;
     }
 
-    /** What to show for a rule that matched on metadata alone. */
-    String metadataLabel() {
-        return String.join(",", metadataKeys);
+    boolean hasFields() {
+        return fields.length > 0;
+    }
+
+    /** Whether every field matcher matches; {@code values} is what {@link ContentFields#read} found, or null. */
+    boolean fieldsMatch(String[] values) {
+        if (values == null) {
+            return false;
+        }
+        for (Field field : fields) {
+            if (!field.matches(values[field.slot()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What to show for a rule that matched on metadata and fields alone: its metadata keys, then path=value. */
+    String textlessLabel(String[] values) {
+        StringBuilder out = new StringBuilder(String.join(",", metadataKeys));
+        for (Field field : fields) {
+            if (!out.isEmpty()) {
+                out.append(',');
+            }
+            out.append(field.path()).append('=').append(RuleSetClassifier.truncate(values[field.slot()]));
+        }
+        return out.toString();
     }
 }

@@ -7,7 +7,9 @@ package io.switchboard.classify;
  * @param className the class the rule belongs to
  * @param score     the rule's score
  * @param matched   what matched: the first declared keyword found, else the text the first matching pattern found
- *                  (cut to 64 characters), or for a rule with only metadata matchers its keys, sorted and comma-separated
+ *                  (cut to 64 characters), or for a rule with only metadata and field matchers its metadata keys,
+ *                  sorted, then {@code path=value} for each field it tests, sorted by path (each value cut to 64
+ *                  characters), all comma-separated: {@code tenant,command=fetch}
  */
 public record MatchedRule(String rule, String className, int score, String matched) {
 }

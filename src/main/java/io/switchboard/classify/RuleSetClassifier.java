@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * The rule set evaluated with one automaton pass: keywords and the regexes' required literals are found together,
  * then only the regexes whose literals occurred (and those without any) run. Immutable and thread-safe.
  *
+ * <p>Field matchers need the content as a JSON object; it is read once per message, and only when a rule whose
+ * metadata matched has field matchers (see {@link ContentFields}).
+ *
  * <p>A regex whose matches have a bounded length {@code L} is searched only near its literals: a match contains an
  * occurrence {@code [a, b)} and is at most {@code L} long, so it starts in {@code [b - L, a]} and never reads past
  * {@code a + L}. Searching that window (with transparent, non-anchoring bounds, so lookaround, {@code \b} and anchors
@@ -50,9 +53,12 @@ final class RuleSetClassifier implements RuleClassifier {
     private final Map<String, Priority> priorities;
     private final String defaultClass;
     private final String[] metadataKeys;
+    /** Reads the field paths rules test; null when no rule has field matchers. */
+    private final ContentFields fields;
 
     RuleSetClassifier(CompiledRule[] rules, Pattern[] patterns, int[] maxLength, Literals literals,
-                      Map<String, Priority> priorities, String defaultClass, String[] metadataKeys) {
+                      Map<String, Priority> priorities, String defaultClass, String[] metadataKeys,
+                      ContentFields fields) {
         this.rules = rules;
         this.patterns = patterns;
         this.maxLength = maxLength;
@@ -60,6 +66,7 @@ final class RuleSetClassifier implements RuleClassifier {
         this.priorities = priorities;
         this.defaultClass = defaultClass;
         this.metadataKeys = metadataKeys;
+        this.fields = fields;
     }
 
     @Override
@@ -110,14 +117,25 @@ final class RuleSetClassifier implements RuleClassifier {
     Classification decide(String text, Map<String, String> metadata) {
         boolean[] eligible = new boolean[rules.length];
         boolean anyEligible = false;
+        String[] fieldValues = null;
+        boolean fieldsRead = false;
         for (int r = 0; r < rules.length; r++) {
-            eligible[r] = rules[r].metadataMatches(metadata);
-            anyEligible |= eligible[r];
+            CompiledRule rule = rules[r];
+            boolean ok = rule.metadataMatches(metadata);
+            if (ok && rule.hasFields()) {
+                if (!fieldsRead) {
+                    fieldValues = fields.read(text);
+                    fieldsRead = true;
+                }
+                ok = rule.fieldsMatch(fieldValues);
+            }
+            eligible[r] = ok;
+            anyEligible |= ok;
         }
         if (!anyEligible) {
             return fallback();
         }
-        Scan scan = new Scan(text, eligible);
+        Scan scan = new Scan(text, eligible, fieldValues);
         if (literals.automaton() != null) {
             literals.automaton().scan(text, scan);
         }
@@ -151,11 +169,14 @@ final class RuleSetClassifier implements RuleClassifier {
         return new Classification(defaultClass, priorities.get(defaultClass), Classification.Source.DEFAULT, List.of());
     }
 
-    /** The first declared keyword found, else the text of the first declared pattern that finds a match, else null. */
+    /**
+     * The first declared keyword found, else the text of the first declared pattern that finds a match, else null;
+     * for a rule without either (it has already matched on metadata and fields) what those matched.
+     */
     private String textMatch(int r, String text, Scan scan) {
         CompiledRule rule = rules[r];
         if (rule.textless()) {
-            return rule.metadataLabel();
+            return rule.textlessLabel(scan.fieldValues);
         }
         int keyword = scan.keyword[r];
         if (keyword != Integer.MAX_VALUE) {
@@ -219,6 +240,8 @@ final class RuleSetClassifier implements RuleClassifier {
 
         final String text;
         final boolean[] eligible;
+        /** What {@link ContentFields#read} found, when a rule needed it. */
+        final String[] fieldValues;
         final int[] keyword;
         final boolean[] candidate;
         /** Per bounded pattern: the windows (start, last start) where a match may begin, and how many were seen. */
@@ -226,9 +249,10 @@ final class RuleSetClassifier implements RuleClassifier {
         final int[] windowCount;
         final int[] firstStart;
 
-        Scan(String text, boolean[] eligible) {
+        Scan(String text, boolean[] eligible, String[] fieldValues) {
             this.text = text;
             this.eligible = eligible;
+            this.fieldValues = fieldValues;
             this.keyword = new int[rules.length];
             Arrays.fill(keyword, Integer.MAX_VALUE);
             this.candidate = new boolean[patterns.length];

@@ -28,6 +28,8 @@ final class RuleSetCompiler {
     private final List<List<int[]>> keywordRefs = new ArrayList<>();
     private final List<List<Integer>> patternRefs = new ArrayList<>();
     private final Set<String> metadataKeys = new TreeSet<>();
+    /** Every field path any rule tests, to its slot in what {@link ContentFields} reads. */
+    private final Map<String, Integer> fieldSlots = new LinkedHashMap<>();
 
     private RuleSetCompiler() {
     }
@@ -53,7 +55,7 @@ final class RuleSetCompiler {
 
     private void addClass(int classIndex, ClassConfig c) {
         List<RuleConfig> all = c.allRules();
-        boolean inline = !c.patterns().isEmpty() || !c.keywords().isEmpty() || !c.metadata().isEmpty();
+        boolean inline = c.hasInlineRule();
         for (int j = 0; j < all.size(); j++) {
             String key = "classes[" + classIndex + "]";
             if (!inline || j > 0) {
@@ -94,8 +96,19 @@ final class RuleSetCompiler {
         }
         metadataKeys.addAll(List.of(keys));
 
+        String[] paths = new TreeSet<>(config.fields().keySet()).toArray(String[]::new);
+        CompiledRule.Field[] fields = new CompiledRule.Field[paths.length];
+        for (int k = 0; k < paths.length; k++) {
+            String matcher = config.fields().get(paths[k]);
+            int slot = fieldSlots.computeIfAbsent(paths[k], p -> fieldSlots.size());
+            fields[k] = matcher.startsWith(RuleConfig.FIELD_REGEX_PREFIX)
+                    ? new CompiledRule.Field(paths[k], slot, null, compileRegex(key + ".fields." + paths[k], where,
+                            matcher.substring(RuleConfig.FIELD_REGEX_PREFIX.length())))
+                    : new CompiledRule.Field(paths[k], slot, matcher, null);
+        }
+
         rules.add(new CompiledRule(config.name(), className, config.score(), keywords, firstPattern,
-                config.patterns().size(), keys, matchers));
+                config.patterns().size(), keys, matchers, fields));
     }
 
     private static Pattern compileRegex(String key, String where, String regex) {
@@ -139,7 +152,8 @@ final class RuleSetCompiler {
         var tables = new RuleSetClassifier.Literals(automaton, length, wordAtStart, wordAtEnd,
                 keywordRule, keywordIndex, literalPatterns);
         int[] maxLength = maxLengths.stream().mapToInt(Integer::intValue).toArray();
+        ContentFields fields = fieldSlots.isEmpty() ? null : new ContentFields(List.copyOf(fieldSlots.keySet()));
         return new RuleSetClassifier(rules.toArray(CompiledRule[]::new), patterns.toArray(Pattern[]::new), maxLength,
-                tables, priorities, defaultClass, metadataKeys.toArray(String[]::new));
+                tables, priorities, defaultClass, metadataKeys.toArray(String[]::new), fields);
     }
 }

@@ -135,6 +135,9 @@ public final class ConfigSummary {
         if (!r.metadata().isEmpty()) {
             parts.add("metadata " + String.join(", ", new java.util.TreeSet<>(r.metadata().keySet())));
         }
+        if (!r.fields().isEmpty()) {
+            parts.add("fields " + String.join(", ", new java.util.TreeSet<>(r.fields().keySet())));
+        }
         return String.join(", ", parts);
     }
 }

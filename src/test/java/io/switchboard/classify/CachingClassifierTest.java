@@ -3,6 +3,7 @@ package io.switchboard.classify;
 import io.switchboard.config.ClassConfig;
 import io.switchboard.config.RuleConfig;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.Json;
 import io.switchboard.message.Priority;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,26 @@ class CachingClassifierTest {
 
         assertThat(second.className()).isEqualTo("strategic");
         assertThat(classifier.cacheStats().hitCount()).isEqualTo(1);
+    }
+
+    @Test
+    void fieldRulesAreCachedByContentAndStillTellDifferentFieldsApart() throws Exception {
+        RuleClassifier c = Classifier.compile(List.of(new ClassConfig("fetch", Priority.NORMAL, null, null, null,
+                Map.of("command", "fetch"), null, null)), "general", Priority.NORMAL, 100);
+        String padding = ",\"note\":\"" + "x".repeat(300) + "\"}";
+        String fetch = "{\"command\":\"fetch\"" + padding;
+        String stop = "{\"command\":\"stop\"" + padding;
+
+        Classification first = c.classify(Envelope.ofText(fetch));
+        Classification other = c.classify(Envelope.ofText(stop));
+        Classification asObject = c.classify(new Envelope(Json.mapper().readTree(fetch), Map.of(), null, null, null,
+                null));
+
+        assertThat(first.className()).isEqualTo("fetch");
+        assertThat(other.className()).isEqualTo("general");
+        assertThat(asObject).as("object content has the same text, so the same entry").isEqualTo(first);
+        assertThat(c.cacheStats().hitCount()).isEqualTo(1);
+        assertThat(ContentKey.of(fetch, Map.of(), new String[0])).isInstanceOf(ContentKey.Hashed.class);
     }
 
     @Test

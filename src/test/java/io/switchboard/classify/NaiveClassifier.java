@@ -1,8 +1,12 @@
 package io.switchboard.classify;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.config.ClassConfig;
 import io.switchboard.config.RuleConfig;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.Json;
 import io.switchboard.message.Priority;
 
 import java.util.ArrayList;
@@ -13,7 +17,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The obvious implementation of the classification rules: every regex over the whole text, every keyword by search. */
+/**
+ * The obvious implementation of the classification rules: every regex over the whole text, every keyword by search,
+ * and for field matchers the whole text parsed into a tree, once per rule.
+ */
 final class NaiveClassifier {
 
     private record Entry(String className, RuleConfig rule, int order) {
@@ -70,8 +77,28 @@ final class NaiveClassifier {
                 return null;
             }
         }
+        List<String> fieldsMatched = new ArrayList<>();
+        if (!rule.fields().isEmpty()) {
+            JsonNode document = object(text);
+            if (document == null) {
+                return null;
+            }
+            for (String path : new TreeSet<>(rule.fields().keySet())) {
+                String value = valueAt(document, path);
+                String matcher = rule.fields().get(path);
+                boolean matches = value != null && (matcher.startsWith("~")
+                        ? Pattern.compile(matcher.substring(1)).matcher(value).matches()
+                        : matcher.equals(value));
+                if (!matches) {
+                    return null;
+                }
+                fieldsMatched.add(path + "=" + cut(value));
+            }
+        }
         if (rule.patterns().isEmpty() && rule.keywords().isEmpty()) {
-            return String.join(",", new TreeSet<>(rule.metadata().keySet()));
+            List<String> label = new ArrayList<>(new TreeSet<>(rule.metadata().keySet()));
+            label.addAll(fieldsMatched);
+            return String.join(",", label);
         }
         String folded = TextFold.fold(text);
         for (String keyword : rule.keywords()) {
@@ -88,10 +115,34 @@ final class NaiveClassifier {
         for (String regex : rule.patterns()) {
             Matcher m = Pattern.compile(regex).matcher(text);
             if (m.find()) {
-                String s = m.group();
-                return s.length() <= 64 ? s : s.substring(0, Character.isHighSurrogate(s.charAt(63)) ? 63 : 64) + "…";
+                return cut(m.group());
             }
         }
         return null;
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 64 ? s : s.substring(0, Character.isHighSurrogate(s.charAt(63)) ? 63 : 64) + "…";
+    }
+
+    /** The text as a JSON object, or null when it is anything else. */
+    private static JsonNode object(String text) {
+        try {
+            JsonNode tree = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static String valueAt(JsonNode document, String path) {
+        JsonNode node = document;
+        for (String name : path.split("\\.")) {
+            node = node.isObject() ? node.get(name) : null;
+            if (node == null) {
+                return null;
+            }
+        }
+        return node.isNull() || node.isContainerNode() ? null : node.asText();
     }
 }

@@ -1,8 +1,12 @@
 package io.switchboard.classify;
 
 import io.switchboard.config.ClassConfig;
+import io.switchboard.config.RuleConfig;
 import io.switchboard.message.Envelope;
+import io.switchboard.message.Json;
 import io.switchboard.message.Priority;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +16,14 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The prefilter and windowed searches are optimisations: they must never change a result. */
+/**
+ * The prefilter, windowed searches and the streaming read of content fields are optimisations: they must never change
+ * a result.
+ */
 class PrefilterEquivalenceTest {
 
     private static RandomGenerator seeded(long seed) {
@@ -57,23 +65,47 @@ class PrefilterEquivalenceTest {
     }
 
     @Test
-    void compiledClassifierAgreesWithTheNaiveOneOnRandomRuleSetsAndTexts() {
+    void compiledClassifierAgreesWithTheNaiveOneOnRandomRuleSetsAndTexts() throws Exception {
         RandomRules gen = new RandomRules(seeded(42));
         int ruleMatches = 0;
+        int fieldMatches = 0;
         int comparisons = 0;
         for (int set = 0; set < 300; set++) {
             List<ClassConfig> classes = gen.classes();
             RuleClassifier fast = Classifier.compile(classes, "fallback", Priority.NORMAL, 0);
             NaiveClassifier naive = new NaiveClassifier(classes, "fallback", Priority.NORMAL);
-            for (int t = 0; t < 40; t++) {
-                Envelope envelope = new Envelope(TextNode.valueOf(gen.text()), gen.metadata(), null, null, null, null);
+            Set<String> withFields = classes.stream().flatMap(c -> c.allRules().stream())
+                    .filter(r -> !r.fields().isEmpty()).map(RuleConfig::name).collect(Collectors.toSet());
+            for (int t = 0; t < 80; t++) {
+                Envelope envelope = new Envelope(content(gen, t), gen.metadata(), null, null, null, null);
                 Classification expected = naive.classify(envelope);
                 assertThat(fast.classify(envelope)).as("rules %s%ntext %s", classes, envelope.text()).isEqualTo(expected);
                 ruleMatches += expected.matched().size();
+                fieldMatches += (int) expected.matched().stream().filter(m -> withFields.contains(m.rule())).count();
                 comparisons++;
             }
         }
         assertThat(ruleMatches).as("rules matched often enough to compare explanations").isGreaterThan(comparisons);
+        assertThat(fieldMatches).as("rules with field matchers matched often enough").isGreaterThan(comparisons / 50);
+    }
+
+    /** Plain text, or a JSON object (sometimes malformed) as text, or as an object envelope's content. */
+    private static JsonNode content(RandomRules gen, int t) throws Exception {
+        if (t % 2 == 0) {
+            return TextNode.valueOf(gen.text());
+        }
+        String document = gen.document();
+        if (t % 4 == 1) {
+            try {
+                JsonNode tree = Json.mapper().readTree(document);
+                if (tree != null && tree.isObject()) {
+                    return tree;
+                }
+            } catch (JacksonException e) {
+                // Not JSON: it goes in as text.
+            }
+        }
+        return TextNode.valueOf(document);
     }
 
     @Test

@@ -21,6 +21,12 @@ final class RandomRules {
     private static final String[] PUNCT = {" ", " ", " ", ".", "-", ":", "\n", ",", "(", ")", "$", "+"};
     private static final String[] QUANTIFIERS = {"", "", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "??", "*?", "+?",
             "?+", "{1,2}+", "{3,}"};
+    private static final String[] FIELD_PATHS = {"command", "chat", "meta", "meta.source", "meta.n", "n", "ok", "tags"};
+    private static final String[] FIELD_MATCHERS = {"fetch", "plan", "3", "2.5", "true", "", "~\\d+", "~(?i)fetch|plan",
+            "~@ru_.*", "~(?s).*", "~(?s).*", "~~x", "~[^@]*", "null"};
+    private static final String[] JSON_KEYS = {"command", "chat", "meta", "source", "n", "ok", "tags", "other"};
+    private static final String[] JSON_SCALARS = {"\"fetch\"", "\"plan\"", "\"3\"", "3", "2.5", "2.50", "-0", "1e3",
+            "12345678901234567890", "true", "\"true\"", "false", "null", "\"\"", "\"~x\"", "\"a\\nb\"", "\"x\\u00e9\""};
     /** Groups get only small bounded repeats: nested unbounded ones backtrack catastrophically on long texts. */
     private static final String[] GROUP_QUANTIFIERS = {"", "", "", "?", "{2}", "{0,2}", "??", "{1,2}+"};
 
@@ -127,6 +133,42 @@ final class RandomRules {
         return out.toString();
     }
 
+    /**
+     * A JSON object over the rules' field paths and the vocabulary (nested objects, arrays, numbers, booleans, nulls,
+     * repeated keys), sometimes not quite one: cut short, with something after it, or inside an array.
+     */
+    String document() {
+        String json = object(0);
+        return switch (random.nextInt(12)) {
+            case 0 -> json.substring(0, random.nextInt(json.length()));
+            case 1 -> json + pick(new String[] {" x", "{}", ",", " "});
+            case 2 -> pick(new String[] {" ", "\n", "\t "}) + json;
+            case 3 -> "[" + json + "]";
+            default -> json;
+        };
+    }
+
+    private String object(int depth) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = depth == 0 ? 1 + random.nextInt(8) : random.nextInt(3); i >= 0; i--) {
+            out.append('"').append(pick(JSON_KEYS)).append("\":").append(jsonValue(depth));
+            if (i > 0) {
+                out.append(',');
+            }
+        }
+        return out.append('}').toString();
+    }
+
+    private String jsonValue(int depth) {
+        return switch (random.nextInt(depth < 2 ? 10 : 8)) {
+            case 0, 1, 2, 3, 4 -> pick(JSON_SCALARS);
+            case 5 -> "\"" + pick(new String[] {"", "@ru_", "~"}) + word() + "\"";
+            case 6 -> Integer.toString(random.nextInt(5));
+            case 7 -> "[" + jsonValue(2) + "," + jsonValue(2) + "]";
+            default -> object(depth + 1);
+        };
+    }
+
     List<ClassConfig> classes() {
         int count = 1 + random.nextInt(5);
         List<ClassConfig> classes = new ArrayList<>();
@@ -141,7 +183,7 @@ final class RandomRules {
             classes.add(inline == null
                     ? new ClassConfig("c" + c, priority, null, null, null, null, rules)
                     : new ClassConfig("c" + c, priority, inline.patterns(), inline.keywords(), inline.metadata(),
-                    inline.score(), rules));
+                    inline.fields(), inline.score(), rules));
         }
         return classes;
     }
@@ -150,8 +192,9 @@ final class RandomRules {
         List<String> patterns = new ArrayList<>();
         List<String> keywords = new ArrayList<>();
         Map<String, String> metadata = new HashMap<>();
+        Map<String, String> fields = new HashMap<>();
         int shape = random.nextInt(8);
-        if (shape != 0) {
+        if (shape > 2) {
             for (int i = random.nextInt(3); i > 0; i--) {
                 patterns.add(regex());
             }
@@ -162,10 +205,15 @@ final class RandomRules {
         if (shape == 0 || random.nextInt(6) == 0) {
             metadata.put("tenant", pick(new String[] {"acme|globex", "a.*", "globex"}));
         }
-        if (patterns.isEmpty() && keywords.isEmpty() && metadata.isEmpty()) {
+        if (shape == 1 || shape == 2 || random.nextInt(5) == 0) {
+            for (int i = random.nextInt(4) == 0 ? 2 : 1; i > 0; i--) {
+                fields.put(pick(FIELD_PATHS), pick(FIELD_MATCHERS));
+            }
+        }
+        if (patterns.isEmpty() && keywords.isEmpty() && metadata.isEmpty() && fields.isEmpty()) {
             keywords.add(word());
         }
-        return new RuleConfig(name, patterns, keywords, metadata, 1 + random.nextInt(3));
+        return new RuleConfig(name, patterns, keywords, metadata, fields, 1 + random.nextInt(3));
     }
 
     Map<String, String> metadata() {

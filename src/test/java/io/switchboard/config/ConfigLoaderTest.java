@@ -274,6 +274,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fieldMatchersTakeDottedPathsAndScalarValuesAsText() {
+        Path base = write("switchboard.yaml", BASE.replace("patterns: ['(?i)next']",
+                "fields: {command: fetch, \"meta.source\": scheduler, attempt: 3, urgent: true, chat: '~@ru_.*'}"));
+
+        ClassConfig tactical = ConfigLoader.load(base, Optional.empty(), Map.of()).classes().get(1);
+
+        assertThat(tactical.fields()).containsOnly(Map.entry("command", "fetch"), Map.entry("meta.source", "scheduler"),
+                Map.entry("attempt", "3"), Map.entry("urgent", "true"), Map.entry("chat", "~@ru_.*"));
+    }
+
+    @Test
+    void badFieldMatchersAreReportedAtTheirFieldPath() {
+        Path base = write("switchboard.yaml", BASE.replace("patterns: ['(?i)next']", "rules: ["
+                + "{fields: {command: fetch, \"meta.chat\": '~@ru_('}}, {fields: {\"meta..chat\": x}}, "
+                + "{fields: {command: {exists: true}}}, {fields: {command: [fetch, get]}}, "
+                + "{fields: {command: null}}]"));
+
+        assertThat(problems(base, Optional.empty(), Map.of())).extracting(ConfigProblem::toString).containsExactly(
+                base + ":classes[1].rules[0].fields.meta.chat: '@ru_(' is not a valid regular expression: "
+                        + "Unclosed group near index 5",
+                base + ":classes[1].rules[1].fields.meta..chat: 'meta..chat' is not a field path: names of nested "
+                        + "fields joined by '.', none of them empty",
+                base + ":classes[1].rules[2].fields.command: expected a string, got a map",
+                base + ":classes[1].rules[3].fields.command: expected a string, got a list",
+                base + ":classes[1].rules[4].fields.command: must not be empty");
+    }
+
+    @Test
     void independentProblemsAreReportedTogether() {
         Path base = write("switchboard.yaml", BASE.replace("http://127.0.0.1:9101/work", "ftp://x/work")
                 + "server: {prot: 8080}\nqueue: {capacity: lots}\ndelivery: {max_attempts: 0}\n");

@@ -1,7 +1,9 @@
 package io.switchboard.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -25,5 +27,15 @@ class ConfigSummaryTest {
                 .contains("strategic -> strong (fallback fast)")
                 .contains("tactical  -> fast")
                 .contains("strategic  HIGH     2 rules, top score 10");
+    }
+
+    @Test
+    void namesTheFieldsAFieldRuleTests(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("fetch.yaml"), ConfigLoaderTest.BASE.replace(
+                "patterns: ['(?i)next']", "keywords: [next], fields: {command: fetch, \"meta.source\": scheduler}"));
+
+        String summary = ConfigSummary.render(ConfigLoader.load(file, Optional.empty(), Map.of()));
+
+        assertThat(summary).contains("tactical#0  score 1: 1 keyword, fields command, meta.source");
     }
 }
