@@ -1,8 +1,9 @@
 #!/bin/sh
-# Builds the engine and the benchmarks, then measures stored messages per second through the embedded store.
-#   bench/store.sh                          fsync and batch, 1/16/256 producers, 3 s warmup + 10 s each (about 90 s)
+# Builds the engine and the benchmarks, then measures stored messages per second through a store.
+#   bench/store.sh                          embedded fsync and batch, 1/16/256 producers, 3 s warmup + 10 s each
+#   bench/store.sh --store redis            the Redis store on redis://127.0.0.1:6379 (--redis URL for another)
 #   bench/store.sh --quick                  smoke run: 1 s warmup + 3 s each (about 30 s)
-#   bench/store.sh --producers 1,64 --durability fsync --duration 20
+#   bench/store.sh --producers 1,64 --store fsync,redis --duration 20
 #   bench/store.sh --dir /var/tmp           where the temporary store directories go (default /tmp)
 # Set SB_BENCH_SKIP_BUILD=1 to reuse bench/target/benchmarks.jar as it is.
 set -eu
@@ -22,13 +23,14 @@ while [ "$n" -gt 0 ]; do
   case $arg in
     --quick) quick=1; continue ;;
     --help | -h)
-      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
       echo
       echo "Options (passed to io.switchboard.bench.StoreThroughput):"
       echo "  --warmup S          seconds of warmup per run (default 3; --quick: 1)"
       echo "  --duration S        seconds measured per run (default 10; --quick: 3)"
       echo "  --producers LIST    concurrent producers, comma-separated (default 1,16,256)"
-      echo "  --durability LIST   fsync, batch or fsync,batch (default fsync,batch)"
+      echo "  --store LIST        fsync, batch (embedded) and redis, comma-separated (default fsync,batch)"
+      echo "  --redis URL         the Redis for --store redis (default redis://127.0.0.1:6379)"
       echo "  --dir PATH          parent of the temporary store directories (default java.io.tmpdir)"
       exit 0 ;;
     --warmup | --warmup=*) has_warmup=1 ;;

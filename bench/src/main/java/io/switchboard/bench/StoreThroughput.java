@@ -6,12 +6,15 @@ import io.switchboard.message.Priority;
 import io.switchboard.store.NewMessage;
 import io.switchboard.store.StoreUnavailableException;
 import io.switchboard.store.Submission;
+import io.switchboard.store.Store;
+import io.switchboard.store.redis.RedisStore;
 import io.switchboard.store.sqlite.SqliteStore;
 import io.switchboard.time.Ticker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,14 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * Accepted-and-stored messages per second through the embedded store ({@link SqliteStore}): N producers, each a
- * virtual thread looping {@code submit()} with a 200-character text envelope, against one store in a fresh directory.
+ * Accepted-and-stored messages per second through a store: N producers, each a virtual thread looping
+ * {@code submit()} with a 200-character text envelope, against the embedded store ({@link SqliteStore}) in a fresh
+ * directory, or the Redis store ({@link RedisStore}) under a fresh key prefix (deleted afterwards).
  * Every submit returns once its row is committed (and on disk with {@code fsync}), so this is the rate at which the
  * engine could answer asynchronous messages with 202, without HTTP in front.
  *
  * <p>A plain main, not JMH: JMH's fixed benchmark threads fit badly with hundreds of producers blocked on one fsync.
  *
- * <p>For each durability and producer count: open the store in a new temporary directory, run the producers for the
+ * <p>For each store kind and producer count: open the store in a new temporary directory (or key prefix), run the producers for the
  * warmup, then count the submits that complete within the measurement window and sample their latencies (a bounded
  * reservoir, so memory stays fixed however fast the store is). Commits are counted through the store's commit
  * observer, which gives the group-commit batch size (messages per commit). The directory is deleted afterwards.
@@ -57,10 +61,11 @@ public final class StoreThroughput {
     private StoreThroughput() {
     }
 
-    record Options(Duration warmup, Duration duration, List<Integer> producers, List<Boolean> fsync, Path dir) {
+    record Options(Duration warmup, Duration duration, List<Integer> producers, List<String> stores, Path dir,
+                   URI redis) {
     }
 
-    record Result(boolean fsync, int producers, double seconds, long accepted, long refused, long duplicates,
+    record Result(String store, int producers, double seconds, long accepted, long refused, long duplicates,
                   long commits, long commitNanos, double p50Ms, double p99Ms, String firstRefusal) {
 
         double perSecond() {
@@ -98,7 +103,7 @@ public final class StoreThroughput {
         Files.createDirectories(options.dir());
         FileStore fs = Files.getFileStore(options.dir());
         long perRun = options.warmup().toMillis() + options.duration().toMillis();
-        int runs = options.producers().size() * options.fsync().size();
+        int runs = options.producers().size() * options.stores().size();
         System.out.printf(Locale.ROOT, "store throughput: JDK %s, %d cores, store directories under %s (%s, %s)%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), options.dir(), fs.name(), fs.type());
         System.out.printf(Locale.ROOT, "%d %s of %.1f s warmup + %.1f s measured (about %d s in all); "
@@ -108,24 +113,24 @@ public final class StoreThroughput {
 
         Envelope[] envelopes = envelopes();
         List<Result> results = new ArrayList<>();
-        for (boolean fsync : options.fsync()) {
+        for (String kind : options.stores()) {
             for (int producers : options.producers()) {
-                Result r = run(options, fsync, producers, envelopes);
+                Result r = run(options, kind, producers, envelopes);
                 results.add(r);
                 System.out.printf(Locale.ROOT, "  %-5s %4d producers: %,9.0f msg/s  p50 %.2f ms  p99 %.2f ms  "
-                                + "%,.1f msg/commit%s%n", durability(r.fsync()), r.producers(), r.perSecond(),
+                                + "%,.1f msg/commit%s%n", r.store(), r.producers(), r.perSecond(),
                         r.p50Ms(), r.p99Ms(), r.perCommit(),
                         r.refused() > 0 ? "  REFUSED " + r.refused() + ": " + r.firstRefusal() : "");
                 System.gc();
             }
         }
         System.out.println();
-        System.out.println("| durability | producers | msg/s | p50 ms | p99 ms | commits | msg/commit | commit ms "
+        System.out.println("| store | producers | msg/s | p50 ms | p99 ms | commits | msg/commit | commit ms "
                 + "| refused |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %,d | %.1f | %.2f | %d |%n",
-                    durability(r.fsync()), r.producers(), r.perSecond(), r.p50Ms(), r.p99Ms(), r.commits(),
+                    r.store(), r.producers(), r.perSecond(), r.p50Ms(), r.p99Ms(), r.commits(),
                     r.perCommit(), r.meanCommitMs(), r.refused() + r.duplicates());
         }
         System.out.println();
@@ -134,7 +139,7 @@ public final class StoreThroughput {
                 + "observer reports it.");
     }
 
-    private static Result run(Options options, boolean fsync, int producers, Envelope[] envelopes)
+    private static Result run(Options options, String kind, int producers, Envelope[] envelopes)
             throws InterruptedException, StoreUnavailableException {
         Path dir;
         try {
@@ -144,13 +149,18 @@ public final class StoreThroughput {
         }
         LongAdder commits = new LongAdder();
         LongAdder commitNanos = new LongAdder();
-        SqliteStore store = SqliteStore.open(
-                new SqliteStore.Settings(dir, fsync, Long.MAX_VALUE, WRITE_TIMEOUT, RETENTION_MS,
-                        IDEMPOTENCY_WINDOW_MS),
-                Ticker.system(), List.of(), (sink, m) -> new byte[0], nanos -> {
-                    commits.increment();
-                    commitNanos.add(nanos);
-                });
+        java.util.function.LongConsumer observer = nanos -> {
+            commits.increment();
+            commitNanos.add(nanos);
+        };
+        String prefix = "sbbench:" + dir.getFileName() + ":";
+        Store store = kind.equals("redis")
+                ? RedisStore.open(new RedisStore.Settings(options.redis(), prefix, "bench", Long.MAX_VALUE,
+                        WRITE_TIMEOUT, RETENTION_MS, IDEMPOTENCY_WINDOW_MS, 10_000), Ticker.system(), List.of(),
+                        (sink, m) -> new byte[0], observer, () -> { })
+                : SqliteStore.open(new SqliteStore.Settings(dir, kind.equals("fsync"), Long.MAX_VALUE, WRITE_TIMEOUT,
+                        RETENTION_MS, IDEMPOTENCY_WINDOW_MS), Ticker.system(), List.of(), (sink, m) -> new byte[0],
+                        observer);
         try {
             long start = System.nanoTime() + options.warmup().toNanos();
             long end = start + options.duration().toNanos();
@@ -189,18 +199,21 @@ public final class StoreThroughput {
                 }
             }
             long[] sample = latencies.sorted();
-            return new Result(fsync, producers, options.duration().toNanos() / 1e9, accepted, refused, duplicates,
+            return new Result(kind, producers, options.duration().toNanos() / 1e9, accepted, refused, duplicates,
                     commitsDuring, commitNanosDuring, percentileMs(sample, 0.50), percentileMs(sample, 0.99),
                     firstRefusal);
         } finally {
             store.close();
             delete(dir);
+            if (kind.equals("redis")) {
+                deleteKeys(options.redis(), prefix);
+            }
         }
     }
 
     /** One producer: submits back to back until stopped; counts what completes inside [start, end). */
     private static final class Producer implements Runnable {
-        private final SqliteStore store;
+        private final Store store;
         private final Envelope[] envelopes;
         private final int offset;
         private final long start;
@@ -213,7 +226,7 @@ public final class StoreThroughput {
         String firstRefusal;
         Throwable failure;
 
-        Producer(SqliteStore store, Envelope[] envelopes, int offset, long start, long end, Reservoir latencies) {
+        Producer(Store store, Envelope[] envelopes, int offset, long start, long end, Reservoir latencies) {
             this.store = store;
             this.envelopes = envelopes;
             this.offset = offset;
@@ -311,8 +324,24 @@ public final class StoreThroughput {
         return out;
     }
 
-    private static String durability(boolean fsync) {
-        return fsync ? "fsync" : "batch";
+    /** Removes what a Redis run wrote (SCAN and UNLINK, a thousand keys at a time). */
+    private static void deleteKeys(URI redis, String prefix) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(io.lettuce.core.RedisURI.create(redis));
+        try (var c = client.connect()) {
+            var scan = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1_000);
+            io.lettuce.core.KeyScanCursor<String> cursor = c.sync().scan(scan);
+            while (true) {
+                if (!cursor.getKeys().isEmpty()) {
+                    c.sync().unlink(cursor.getKeys().toArray(String[]::new));
+                }
+                if (cursor.isFinished()) {
+                    break;
+                }
+                cursor = c.sync().scan(cursor, scan);
+            }
+        } finally {
+            client.shutdown();
+        }
     }
 
     private static void sleepUntil(long deadline) throws InterruptedException {
@@ -339,7 +368,8 @@ public final class StoreThroughput {
         Duration warmup = Duration.ofSeconds(3);
         Duration duration = Duration.ofSeconds(10);
         List<Integer> producers = List.of(1, 16, 256);
-        List<Boolean> fsync = List.of(true, false);
+        List<String> stores = List.of("fsync", "batch");
+        URI redis = URI.create("redis://127.0.0.1:6379");
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -353,7 +383,8 @@ public final class StoreThroughput {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            if (!List.of("--warmup", "--duration", "--producers", "--durability", "--dir").contains(name)) {
+            if (!List.of("--warmup", "--duration", "--producers", "--store", "--durability", "--dir", "--redis")
+                    .contains(name)) {
                 throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
             if (value == null) {
@@ -366,12 +397,13 @@ public final class StoreThroughput {
                 case "--warmup" -> warmup = duration(name, value, true);
                 case "--duration" -> duration = duration(name, value, false);
                 case "--producers" -> producers = counts(value);
-                case "--durability" -> fsync = durabilities(value);
+                case "--store", "--durability" -> stores = stores(value);
+                case "--redis" -> redis = URI.create(value);
                 case "--dir" -> dir = Path.of(value);
                 default -> throw new IllegalStateException(name);
             }
         }
-        return new Options(warmup, duration, producers, fsync, dir);
+        return new Options(warmup, duration, producers, stores, dir, redis);
     }
 
     private static Duration duration(String name, String value, boolean zeroAllowed) {
@@ -411,13 +443,12 @@ public final class StoreThroughput {
         return List.copyOf(out);
     }
 
-    private static List<Boolean> durabilities(String value) {
-        List<Boolean> out = new ArrayList<>();
+    private static List<String> stores(String value) {
+        List<String> out = new ArrayList<>();
         for (String part : value.split(",")) {
             switch (part.trim().toLowerCase(Locale.ROOT)) {
-                case "fsync" -> out.add(true);
-                case "batch" -> out.add(false);
-                default -> throw new IllegalArgumentException("--durability takes fsync, batch or fsync,batch, got '"
+                case "fsync", "batch", "redis" -> out.add(part.trim().toLowerCase(Locale.ROOT));
+                default -> throw new IllegalArgumentException("--store takes fsync, batch and redis separated by commas, got '"
                         + value + "'");
             }
         }
@@ -430,7 +461,9 @@ public final class StoreThroughput {
                   --warmup S          seconds of warmup per run (default 3; also 2.5, 3s, 500ms)
                   --duration S        seconds measured per run (default 10)
                   --producers LIST    concurrent producers, comma-separated (default 1,16,256)
-                  --durability LIST   fsync, batch or fsync,batch (default fsync,batch)
+                  --store LIST        fsync and batch (the embedded store), redis; comma-separated (default
+                                      fsync,batch; --durability is the same option)
+                  --redis URL         the Redis of the redis runs (default redis://127.0.0.1:6379)
                   --dir PATH          parent of the temporary store directories (default java.io.tmpdir)""");
     }
 }
