@@ -1,7 +1,10 @@
 package io.switchboard.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -25,5 +28,26 @@ class ConfigSummaryTest {
                 .contains("strategic -> strong (fallback fast)")
                 .contains("tactical  -> fast")
                 .contains("strategic  HIGH     2 rules, top score 10");
+    }
+
+    @Test
+    void showsEachIngressWithWhatItsTypeTakes(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("switchboard.yaml"), """
+                classes: [{name: fetch, keywords: [fetch]}]
+                default_class: fetch
+                pools: {fetchers: {workers: [{id: f1, url: "http://127.0.0.1:9101/work"}]}}
+                routes: [{class: fetch, pool: fetchers}]
+                ingress:
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: tg_list}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: tg_commands, claim_idle_ms: 10000}
+                """);
+
+        String summary = ConfigSummary.render(ConfigLoader.load(file, Optional.empty(), Map.of()));
+
+        assertThat(summary)
+                .contains("ingress   redis-list 127.0.0.1:6379 key tg_list, processing list "
+                        + "tg_list:processing:<hostname>")
+                .contains("ingress   redis-stream 127.0.0.1:6379 stream tg_commands, group switchboard as <hostname>; "
+                        + "claims after 10000 ms, dead-letters after 5 deliveries, trimmed");
     }
 }

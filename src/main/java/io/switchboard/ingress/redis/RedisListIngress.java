@@ -5,6 +5,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.switchboard.AsyncPipeline;
 import io.switchboard.config.IngressConfig;
+import io.switchboard.ingress.PullIngress;
 import io.switchboard.message.Ids;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * processing list. Items left in the processing list by an engine that died are taken up first at the next start.
  * An item that is not JSON (or too large) goes to the dead-letter queue with the reason and never blocks the list.
  */
-public final class RedisListIngress implements AutoCloseable {
+public final class RedisListIngress implements PullIngress {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisListIngress.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
@@ -51,6 +52,7 @@ public final class RedisListIngress implements AutoCloseable {
         this.connection = new IngressConnection(config, "redis list ingress", LOG);
     }
 
+    @Override
     public RedisListIngress start() {
         running = true;
         thread = Thread.ofVirtual().name("ingress-redis-" + config.key()).start(this::loop);
