@@ -25,9 +25,11 @@ import io.switchboard.deliver.http.HttpWorkerTransport;
 import io.switchboard.dispatch.PoolDispatcher;
 import io.switchboard.dispatch.Worker;
 import io.switchboard.dispatch.WorkerSelector;
+import io.switchboard.ingress.PullIngress;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.ingress.http.HttpIngress;
 import io.switchboard.ingress.redis.RedisListIngress;
+import io.switchboard.ingress.redis.RedisStreamIngress;
 import io.switchboard.observe.EngineMetrics;
 import io.switchboard.observe.LiveStats;
 import io.switchboard.observe.alert.AlertEvaluator;
@@ -77,7 +79,7 @@ public final class Switchboard implements AutoCloseable {
     private final Store store;
     private final AsyncPipeline async;
     private final EventRelay relay;
-    private final List<RedisListIngress> ingresses = new ArrayList<>();
+    private final List<PullIngress> ingresses = new ArrayList<>();
     private final HttpIngress ingress;
     private final EngineMetrics metrics;
     private final LiveStats live;
@@ -133,8 +135,11 @@ public final class Switchboard implements AutoCloseable {
         this.async = new AsyncPipeline(pipeline, routes, chain, store, pools, policy, config.store(), round, ticker,
                 metrics.asyncObserver());
         this.relay = new EventRelay(store, eventRoutes(config, sinks), ticker, metrics.eventObserver());
+        long maxItemBytes = config.server().maxBodyBytes();
         for (IngressConfig ic : config.ingress()) {
-            ingresses.add(new RedisListIngress(ic, host(), async, config.server().maxBodyBytes(), ticker));
+            ingresses.add("redis-stream".equals(ic.type())
+                    ? new RedisStreamIngress(ic, host(), async, maxItemBytes, ticker)
+                    : new RedisListIngress(ic, host(), async, maxItemBytes, ticker));
         }
         this.ingress = new HttpIngress(config.server(), pipeline, async, new EnvelopeParser(classifier::knows),
                 this::readiness, metrics.ingress(), live);
@@ -231,7 +236,7 @@ public final class Switchboard implements AutoCloseable {
             ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             async.start();
             relay.start();
-            ingresses.forEach(RedisListIngress::start);
+            ingresses.forEach(PullIngress::start);
             ingress.start();
         } catch (Exception e) {
             close();
@@ -350,7 +355,7 @@ public final class Switchboard implements AutoCloseable {
         LOG.atInfo().addKeyValue("event", "drain_started").addKeyValue("in_flight", ingress.inFlight())
                 .addKeyValue("drain_timeout_ms", drain.toMillis()).log("draining");
         ingress.startDraining();
-        ingresses.forEach(RedisListIngress::close);
+        ingresses.forEach(PullIngress::close);
         async.stopClaiming();
         boolean drained;
         try {

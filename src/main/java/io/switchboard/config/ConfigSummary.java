@@ -82,9 +82,16 @@ public final class ConfigSummary {
                 + "idempotency keys %d ms", s.defaultTtlMs(), s.deliveryConcurrency(), s.retentionMs(),
                 s.idempotencyWindowMs());
         for (IngressConfig in : config.ingress()) {
-            line(out, 0, "ingress   %s %s:%d key %s, processing list %s", in.type(), in.uri().getHost(),
-                    in.uri().getPort(), in.key(), in.processingKey() == null ? in.key() + ":processing:<hostname>"
-                            : in.processingKey());
+            if ("redis-stream".equals(in.type())) {
+                line(out, 0, "ingress   %s %s:%d stream %s, group %s as %s; claims after %d ms, dead-letters after %d "
+                        + "deliveries%s", in.type(), in.uri().getHost(), in.uri().getPort(), in.key(), in.group(),
+                        in.consumer() == null ? "<hostname>" : in.consumer(), in.claimIdleMs(), in.maxDeliveries(),
+                        in.trim() ? ", trimmed" : "");
+            } else {
+                line(out, 0, "ingress   %s %s:%d key %s, processing list %s", in.type(), in.uri().getHost(),
+                        in.uri().getPort(), in.key(), in.processingKey() == null ? in.key() + ":processing:<hostname>"
+                                : in.processingKey());
+            }
         }
         List<String> sinks = config.eventSinkNames();
         line(out, 0, "events    %s", sinks.isEmpty() ? "none (completion events are not sent)"

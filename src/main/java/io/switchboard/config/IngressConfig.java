@@ -13,12 +13,25 @@ import java.util.Locale;
  * @param type          {@code redis-list}: producers {@code LPUSH} JSON items to {@code key}; the engine moves each
  *                      to its own processing list ({@code BLMOVE}, oldest first) and removes it from there once stored,
  *                      so an engine that dies between the two loses nothing (its processing list is taken up again at
- *                      the next start)
+ *                      the next start). {@code redis-stream}: producers {@code XADD} entries to the stream {@code key};
+ *                      the engine reads them as one consumer of a consumer group and {@code XACK}s each once stored,
+ *                      so what a consumer that died had read is taken over by another ({@code XAUTOCLAIM})
  * @param url           {@code redis://[user:password@]host:port[/db]}
- * @param key           the list producers push to
- * @param processingKey this engine's processing list (default {@code <key>:processing:<hostname>}); give every engine
- *                      sharing {@code key} its own
- * @param pollTimeoutMs how long one blocking pop waits before looking again (default 1000)
+ * @param key           the list producers push to, or the stream they add entries to
+ * @param processingKey redis-list: this engine's processing list (default {@code <key>:processing:<hostname>}); give
+ *                      every engine sharing {@code key} its own
+ * @param group         redis-stream: the consumer group the engines reading {@code key} share (default
+ *                      {@code switchboard}); created at the start of the stream when missing
+ * @param consumer      redis-stream: this engine's name in the group (default {@code <hostname>}); give every engine
+ *                      its own
+ * @param pollTimeoutMs how long one blocking read waits before looking again (default 1000)
+ * @param claimIdleMs   redis-stream: an entry another consumer read but has not acknowledged for this long is taken
+ *                      over (default 30000)
+ * @param maxDeliveries redis-stream: an entry read more often than this (by any consumers) is dead-lettered as
+ *                      rejected instead of stored (default 5)
+ * @param batch         redis-stream: entries read at once (default 100)
+ * @param trim          redis-stream: whether the stream is trimmed of entries every group has acknowledged (default
+ *                      true)
  * @param dedupKey      a template of the item's fields, e.g. {@code {chat}:{date}}: an item whose key was already seen
  *                      within {@code dedup_window_ms}, by any engine on this Redis, is dropped as a duplicate
  * @param dedupWindowMs how long a dedup key is remembered (default 24 h)
@@ -28,11 +41,19 @@ public record IngressConfig(
         @JsonProperty("url") String url,
         @JsonProperty("key") String key,
         @JsonProperty("processing_key") String processingKey,
+        @JsonProperty("group") String group,
+        @JsonProperty("consumer") String consumer,
         @JsonProperty("poll_timeout_ms") Long pollTimeoutMs,
+        @JsonProperty("claim_idle_ms") Long claimIdleMs,
+        @JsonProperty("max_deliveries") Long maxDeliveries,
+        @JsonProperty("batch") Long batch,
+        @JsonProperty("trim") Boolean trim,
         @JsonProperty("dedup_key") String dedupKey,
         @JsonProperty("dedup_window_ms") Long dedupWindowMs) {
 
-    public static final List<String> TYPES = List.of("redis-list");
+    public static final List<String> TYPES = List.of("redis-list", "redis-stream");
+    /** The most entries one read of a redis-stream ingress may ask for. */
+    private static final long MAX_BATCH = 10_000;
 
     public IngressConfig {
         if (type == null || type.isBlank()) {
@@ -43,12 +64,41 @@ public record IngressConfig(
             throw new InvalidValueException("type", "unknown ingress type '" + type + "'" + Suggest.hint(type, TYPES)
                     + "; one of " + String.join(", ", TYPES));
         }
-        Check.redisUrl("url", url, "a redis-list ingress");
+        boolean stream = "redis-stream".equals(type);
+        Check.redisUrl("url", url, "a " + type + " ingress");
         if (key == null || key.isBlank()) {
-            throw new InvalidValueException("key", "is required: the list producers push to");
+            throw new InvalidValueException("key", stream ? "is required: the stream producers add entries to"
+                    : "is required: the list producers push to");
+        }
+        if (stream && processingKey != null) {
+            throw new InvalidValueException("processing_key", "only a redis-list ingress takes it; a redis-stream "
+                    + "ingress keeps what it read in its consumer group until it is stored");
         }
         if (processingKey != null && (processingKey.isBlank() || processingKey.equals(key))) {
             throw new InvalidValueException("processing_key", "must be a list of its own, not the source list");
+        }
+        if (!stream) {
+            onlyForStreams("group", group);
+            onlyForStreams("consumer", consumer);
+            onlyForStreams("claim_idle_ms", claimIdleMs);
+            onlyForStreams("max_deliveries", maxDeliveries);
+            onlyForStreams("batch", batch);
+            onlyForStreams("trim", trim);
+        } else {
+            group = Check.orDefault(group, "switchboard");
+            if (group.isBlank()) {
+                throw new InvalidValueException("group", "must not be blank");
+            }
+            if (consumer != null && consumer.isBlank()) {
+                throw new InvalidValueException("consumer", "must not be blank");
+            }
+            claimIdleMs = Check.atLeast("claim_idle_ms", 100, Check.orDefault(claimIdleMs, 30_000L));
+            maxDeliveries = Check.atLeast("max_deliveries", 1, Check.orDefault(maxDeliveries, 5L));
+            batch = Check.atLeast("batch", 1, Check.orDefault(batch, 100L));
+            if (batch > MAX_BATCH) {
+                throw new InvalidValueException("batch", "must be at most " + MAX_BATCH + ", got " + batch);
+            }
+            trim = Check.orDefault(trim, true);
         }
         pollTimeoutMs = Check.orDefault(pollTimeoutMs, 1_000L);
         Check.atLeast("poll_timeout_ms", 10, pollTimeoutMs);
@@ -65,6 +115,12 @@ public record IngressConfig(
         }
     }
 
+    private static void onlyForStreams(String key, Object value) {
+        if (value != null) {
+            throw new InvalidValueException(key, "only a redis-stream ingress takes it");
+        }
+    }
+
     public URI uri() {
         return URI.create(url);
     }
@@ -72,5 +128,10 @@ public record IngressConfig(
     /** The processing list: as configured, else {@code <key>:processing:<host>}. */
     public String processingKey(String host) {
         return processingKey != null ? processingKey : key + ":processing:" + host;
+    }
+
+    /** This engine's consumer in the group (redis-stream): as configured, else {@code <host>}. */
+    public String consumer(String host) {
+        return consumer != null ? consumer : host;
     }
 }

@@ -527,4 +527,73 @@ class ConfigLoaderTest {
         assertThat(problems(base, Optional.empty(), Map.of())).extracting(p -> p.keyPath() + ": " + p.reason())
                 .singleElement().asString().startsWith("events[1].name: event sink name 'audit' is already used");
     }
+
+    @Test
+    void aRedisStreamIngressGetsItsDefaultsAndAListIngressNone() {
+        SwitchboardConfig config = ConfigLoader.load(write("ingress.yaml", BASE + """
+                ingress:
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: tg_commands}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, group: fetch, consumer: engine-1,
+                     claim_idle_ms: 200, max_deliveries: 1, batch: 10000, trim: false}
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: tg_list}
+                """), Optional.empty(), Map.of());
+
+        IngressConfig stream = config.ingress().get(0);
+        assertThat(stream.group()).isEqualTo("switchboard");
+        assertThat(stream.consumer("host-a")).isEqualTo("host-a");
+        assertThat(stream.claimIdleMs()).isEqualTo(30_000L);
+        assertThat(stream.maxDeliveries()).isEqualTo(5L);
+        assertThat(stream.batch()).isEqualTo(100L);
+        assertThat(stream.trim()).isTrue();
+        assertThat(stream.pollTimeoutMs()).isEqualTo(1_000L);
+        IngressConfig set = config.ingress().get(1);
+        assertThat(set.consumer("host-a")).isEqualTo("engine-1");
+        assertThat(List.of(set.group(), set.claimIdleMs(), set.maxDeliveries(), set.batch(), set.trim()))
+                .containsExactly("fetch", 200L, 1L, 10_000L, false);
+        IngressConfig list = config.ingress().get(2);
+        assertThat(list.processingKey("host-a")).isEqualTo("tg_list:processing:host-a");
+        assertThat(list.group()).isNull();
+        assertThat(list.trim()).isNull();
+    }
+
+    @Test
+    void ingressKeysOfTheOtherTypeAndBadStreamSettingsNameTheirKeys() {
+        Path bad = write("ingress.yaml", BASE + """
+                ingress:
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, processing_key: "s:processing"}
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: l, group: g}
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: l, claim_idle_ms: 1000}
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: l, trim: false}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, max_deliveries: 0}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, batch: 10001}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, claim_idle_ms: 50}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, consumer: " "}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379"}
+                  - {type: redis-stream, url: "http://127.0.0.1:6379", key: s}
+                  - {type: redis-streams, url: "redis://127.0.0.1:6379", key: s}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, trim: sometimes}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, max_delivery: 3}
+                """);
+
+        List<ConfigProblem> problems = problems(bad, Optional.empty(), Map.of());
+
+        assertThat(problems).extracting(p -> p.keyPath() + ": " + p.reason()).containsExactly(
+                "ingress[0].processing_key: only a redis-list ingress takes it; a redis-stream ingress keeps what it "
+                        + "read in its consumer group until it is stored",
+                "ingress[1].group: only a redis-stream ingress takes it",
+                "ingress[2].claim_idle_ms: only a redis-stream ingress takes it",
+                "ingress[3].trim: only a redis-stream ingress takes it",
+                "ingress[4].max_deliveries: must be at least 1, got 0",
+                "ingress[5].batch: must be at most 10000, got 10001",
+                "ingress[6].claim_idle_ms: must be at least 100, got 50",
+                "ingress[7].consumer: must not be blank",
+                "ingress[8].key: is required: the stream producers add entries to",
+                "ingress[9].url: a redis-stream ingress needs url: redis://host:port",
+                "ingress[10].type: unknown ingress type 'redis-streams' (did you mean 'redis-stream'?); one of "
+                        + "redis-list, redis-stream",
+                "ingress[11].trim: expected true or false, got 'sometimes'",
+                "ingress[12].max_delivery: unknown key (did you mean 'max_deliveries'?)");
+        assertThat(problems.get(1).toString())
+                .isEqualTo(bad + ":ingress[1].group: only a redis-stream ingress takes it");
+    }
 }

@@ -3,6 +3,7 @@ package io.switchboard.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,5 +38,26 @@ class ConfigSummaryTest {
         String summary = ConfigSummary.render(ConfigLoader.load(file, Optional.empty(), Map.of()));
 
         assertThat(summary).contains("tactical#0  score 1: 1 keyword, fields command, meta.source");
+    }
+
+    @Test
+    void showsEachIngressWithWhatItsTypeTakes(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("switchboard.yaml"), """
+                classes: [{name: fetch, keywords: [fetch]}]
+                default_class: fetch
+                pools: {fetchers: {workers: [{id: f1, url: "http://127.0.0.1:9101/work"}]}}
+                routes: [{class: fetch, pool: fetchers}]
+                ingress:
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: tg_list}
+                  - {type: redis-stream, url: "redis://127.0.0.1:6379", key: tg_commands, claim_idle_ms: 10000}
+                """);
+
+        String summary = ConfigSummary.render(ConfigLoader.load(file, Optional.empty(), Map.of()));
+
+        assertThat(summary)
+                .contains("ingress   redis-list 127.0.0.1:6379 key tg_list, processing list "
+                        + "tg_list:processing:<hostname>")
+                .contains("ingress   redis-stream 127.0.0.1:6379 stream tg_commands, group switchboard as <hostname>; "
+                        + "claims after 10000 ms, dead-letters after 5 deliveries, trimmed");
     }
 }

@@ -1,34 +1,21 @@
 package io.switchboard.ingress.redis;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LMoveArgs;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.switchboard.AsyncPipeline;
 import io.switchboard.config.IngressConfig;
-import io.switchboard.message.Envelope;
+import io.switchboard.ingress.PullIngress;
 import io.switchboard.message.Ids;
-import io.switchboard.message.Json;
-import io.switchboard.store.StoreUnavailableException;
-import io.switchboard.store.Submission;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Takes messages from a Redis list with the reliable-queue pattern: each item is moved atomically to this engine's
@@ -36,21 +23,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * processing list. Items left in the processing list by an engine that died are taken up first at the next start.
  * An item that is not JSON (or too large) goes to the dead-letter queue with the reason and never blocks the list.
  */
-public final class RedisListIngress implements AutoCloseable {
+public final class RedisListIngress implements PullIngress {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisListIngress.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final IngressConfig config;
     private final String processing;
-    private final AsyncPipeline async;
-    private final long maxItemBytes;
+    private final Map<String, String> metadata;
+    private final ItemIntake intake;
+    private final DedupWindow duplicates;
     private final Ticker ticker;
-    private final RedisClient client;
-    private final AtomicLong reconnects = new AtomicLong();
+    private final IngressConnection connection;
     private volatile boolean running;
-    private boolean connectedBefore;
-    private volatile StatefulRedisConnection<String, String> connection;
     private Thread thread;
 
     /**
@@ -60,19 +45,14 @@ public final class RedisListIngress implements AutoCloseable {
     public RedisListIngress(IngressConfig config, String host, AsyncPipeline async, long maxItemBytes, Ticker ticker) {
         this.config = config;
         this.processing = config.processingKey(host);
-        this.async = async;
-        this.maxItemBytes = maxItemBytes;
+        this.metadata = Map.of("ingress", "redis-list", "redis_key", config.key());
+        this.intake = new ItemIntake(async, maxItemBytes);
+        this.duplicates = new DedupWindow(config, LOG);
         this.ticker = ticker;
-        RedisURI uri = RedisURI.create(config.uri());
-        // A blocking pop holds the connection for poll_timeout_ms; commands may take that long and a bit.
-        uri.setTimeout(Duration.ofMillis(config.pollTimeoutMs() + 5_000));
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
-                .build());
+        this.connection = new IngressConnection(config, "redis list ingress", LOG);
     }
 
+    @Override
     public RedisListIngress start() {
         running = true;
         thread = Thread.ofVirtual().name("ingress-redis-" + config.key()).start(this::loop);
@@ -87,7 +67,7 @@ public final class RedisListIngress implements AutoCloseable {
         boolean recovered = false;
         while (running) {
             try {
-                RedisCommands<String, String> redis = commands();
+                RedisCommands<String, String> redis = connection.commands();
                 if (!recovered) {
                     recoverProcessingList(redis);
                     recovered = true;
@@ -107,7 +87,7 @@ public final class RedisListIngress implements AutoCloseable {
                 LOG.atWarn().addKeyValue("event", "ingress_redis_unavailable").addKeyValue("key", config.key())
                         .addKeyValue("retry_in_ms", backoff)
                         .log("redis list ingress {}: {}; trying again in {} ms", config.key(), e.getMessage(), backoff);
-                dropConnection();
+                connection.drop();
                 if (!pause(backoff)) {
                     return;
                 }
@@ -142,23 +122,17 @@ public final class RedisListIngress implements AutoCloseable {
         try {
             long backoff = 100;
             while (running) {
-                String seen = dedup ? dedupKey(item) : null;
-                String token = requestId;
-                if (seen != null && redis.set(seen, token, SetArgs.Builder.nx().px(config.dedupWindowMs())) == null) {
-                    LOG.atInfo().addKeyValue("event", "duplicate_dropped").addKeyValue("key", config.key())
-                            .addKeyValue("dedup_key", seen.substring(DEDUP_PREFIX.length()))
-                            .log("dropped a duplicate from {}: {} was seen within dedup_window_ms", config.key(),
-                                    seen.substring(DEDUP_PREFIX.length()));
+                String seen = dedup ? duplicates.keyOf(item) : null;
+                if (seen != null && !duplicates.firstSighting(redis, seen, requestId)) {
                     redis.lrem(processing, 1, item);
                     return;
                 }
-                if (store(item, requestId)) {
+                if (intake.submit(item, metadata, requestId)) {
                     redis.lrem(processing, 1, item);
                     return;
                 }
-                if (seen != null && token.equals(redis.get(seen))) {
-                    // Not stored after all: the next try must not count as a duplicate of itself.
-                    redis.del(seen);
+                if (seen != null) {
+                    duplicates.forget(redis, seen, requestId);
                 }
                 if (!pause(backoff)) {
                     return;
@@ -167,90 +141,6 @@ public final class RedisListIngress implements AutoCloseable {
             }
         } finally {
             MDC.clear();
-        }
-    }
-
-    private static final String DEDUP_PREFIX = "switchboard:dedup:";
-    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
-
-    /** The Redis key that remembers {@code item} by {@code dedup_key}; null without one, or for an item not JSON. */
-    private String dedupKey(String item) {
-        if (config.dedupKey() == null) {
-            return null;
-        }
-        JsonNode content;
-        try {
-            content = Json.mapper().readTree(item);
-        } catch (IOException e) {
-            return null;
-        }
-        if (content == null || !content.isObject()) {
-            return null;
-        }
-        java.util.regex.Matcher m = FIELD.matcher(config.dedupKey());
-        StringBuilder out = new StringBuilder(DEDUP_PREFIX).append(config.key()).append(':');
-        while (m.find()) {
-            JsonNode v = content;
-            for (String part : m.group(1).split("\\.")) {
-                v = v == null ? null : v.get(part);
-            }
-            String text = v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString();
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(text));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    /** True once the item is stored (or dead-lettered); false when the store refused it for now. */
-    private boolean store(String item, String requestId) {
-        Map<String, String> metadata = Map.of("ingress", "redis-list", "redis_key", config.key());
-        try {
-            if (item.getBytes(StandardCharsets.UTF_8).length > maxItemBytes) {
-                async.rejectOnArrival(new Envelope(Json.mapper().getNodeFactory().textNode(
-                        item.substring(0, Math.min(item.length(), 1024))), metadata, null, null, null, null),
-                        requestId, "item larger than server.max_body_bytes (" + maxItemBytes + " bytes); kept cut "
-                                + "to its first 1024 characters");
-                return true;
-            }
-            JsonNode content;
-            try {
-                content = Json.mapper().readTree(item);
-            } catch (IOException e) {
-                content = null;
-            }
-            if (content == null || content.isMissingNode()) {
-                async.rejectOnArrival(new Envelope(Json.mapper().getNodeFactory().textNode(item), metadata, null, null,
-                        null, null), requestId, "not JSON");
-                return true;
-            }
-            Submission s = async.submit(new Envelope(content, metadata, null, null, null, null), requestId)
-                    .submission();
-            return !(s instanceof Submission.Refused);
-        } catch (StoreUnavailableException e) {
-            return false;
-        }
-    }
-
-    private RedisCommands<String, String> commands() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c == null || !c.isOpen()) {
-            if (connectedBefore) {
-                reconnects.incrementAndGet();
-            }
-            c = client.connect();
-            connection = c;
-            connectedBefore = true;
-            LOG.atInfo().addKeyValue("event", "ingress_connected").addKeyValue("key", config.key())
-                    .addKeyValue("reconnects", reconnects.get()).log("redis list ingress {} connected", config.key());
-        }
-        return c.sync();
-    }
-
-    private void dropConnection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            connection = null;
-            c.closeAsync();
         }
     }
 
@@ -276,10 +166,6 @@ public final class RedisListIngress implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        connection.close();
     }
 }
