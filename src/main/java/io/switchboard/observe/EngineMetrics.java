@@ -149,7 +149,10 @@ public final class EngineMetrics implements AutoCloseable {
                 .description("Attempts a worker is serving now")
                 .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
         Gauge.builder("switchboard.worker.max_concurrency", worker, Worker::maxConcurrency)
-                .description("Attempts a worker may serve at once")
+                .description("Attempts a worker may serve at once, across all engine instances")
+                .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
+        Gauge.builder("switchboard.worker.concurrency_limit", worker, Worker::concurrencyLimit)
+                .description("Attempts this engine instance may send a worker at once: its share of max_concurrency")
                 .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
         Gauge.builder("switchboard.worker.circuit_state", worker, w -> circuitState(w.breaker().getState()))
                 .description("A worker's circuit: 0 closed, 1 open, 2 half-open, 3 forced open, 4 disabled, 5 metrics only")
