@@ -4,6 +4,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.classify.Classifier;
+import io.switchboard.cluster.Cluster;
+import io.switchboard.cluster.Membership;
+import io.switchboard.cluster.RedisCluster;
 import io.switchboard.complete.EventFormat;
 import io.switchboard.complete.EventRelay;
 import io.switchboard.complete.EventSink;
@@ -40,6 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -79,6 +84,7 @@ public final class Switchboard implements AutoCloseable {
     private final LiveStats live;
     private final ScheduledExecutorService ticks;
     private final AlertEvaluator alerts;
+    private final Cluster cluster;
     private volatile String instance;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
@@ -110,6 +116,8 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         this.pools = Map.copyOf(dispatchers);
+        this.cluster = clusterFor(config, List.copyOf(allWorkers), metrics);
+        metrics.bindCluster(cluster);
         this.live = LiveStats.create(config, dispatchers, this::readiness, ticker);
         this.transport = transportFactory.apply(List.copyOf(allWorkers));
         var delivery = config.delivery();
@@ -166,6 +174,23 @@ public final class Switchboard implements AutoCloseable {
         }
     }
 
+    /**
+     * What this engine shares with the other instances on the same Redis: nothing unless the store is Redis, then
+     * circuit openings and each worker's share of {@code max_concurrency}.
+     */
+    static Cluster clusterFor(SwitchboardConfig config, List<Worker> workers, EngineMetrics metrics) {
+        StoreConfig sc = config.store();
+        if (!"redis".equals(sc.type())) {
+            return Cluster.LOCAL;
+        }
+        // The fleet's key prefix and this instance's id: store.key_prefix and store.instance_id once the store's
+        // configuration has them.
+        String prefix = RedisCluster.DEFAULT_PREFIX;
+        String id = host() + "-" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+        return new RedisCluster(URI.create(sc.url()), prefix, id, workers, Membership.LIVENESS,
+                metrics.redisReconnects("cluster"));
+    }
+
     private static List<EventRelay.Route> eventRoutes(SwitchboardConfig config, List<String> names) {
         List<EventRelay.Route> routes = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -216,6 +241,7 @@ public final class Switchboard implements AutoCloseable {
         }
         try {
             ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            cluster.start();
             async.start();
             relay.start();
             ingresses.forEach(RedisListIngress::start);
@@ -357,6 +383,8 @@ public final class Switchboard implements AutoCloseable {
         }
         async.close();
         relay.close();
+        // Left after the drain: the others' shares grow only once this instance's attempts are done.
+        cluster.close();
         ticks.shutdownNow();
         alerts.close();
         try {

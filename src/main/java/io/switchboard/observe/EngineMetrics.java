@@ -1,6 +1,7 @@
 package io.switchboard.observe;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.classify.Classifier;
+import io.switchboard.cluster.Cluster;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.deliver.DeliveryObserver;
 import io.switchboard.dispatch.PoolDispatcher;
@@ -110,6 +112,22 @@ public final class EngineMetrics implements AutoCloseable {
     /** Adds the gauges over the store's contents: messages by status, pending events per sink, health. */
     public void bindStore(io.switchboard.store.Store s, java.util.List<String> sinks) {
         store.bind(s, sinks);
+    }
+
+    /** Adds the gauge of the live engine instances that share the workers' {@code max_concurrency}. */
+    public void bindCluster(Cluster cluster) {
+        Gauge.builder("switchboard.cluster.instances", cluster, Cluster::instances)
+                .description("Live engine instances sharing each worker's max_concurrency, this one included")
+                .strongReference(true).register(registry);
+    }
+
+    /** Counts the reconnects of one component's connection to Redis after an outage; run the hook once for each. */
+    public Runnable redisReconnects(String component) {
+        Counter counter = Counter.builder("switchboard.redis.reconnects")
+                .description("Connections to Redis re-established after an outage, by component")
+                .tag("component", component)
+                .register(registry);
+        return counter::increment;
     }
 
     /** Counts refused requests and renders the page for {@code GET /metrics}. */
