@@ -107,8 +107,10 @@
 
     rows('workers', s.workers, function (w) {
       return [w.pool, w.id, {text: w.circuit.replace('_', '-'), cls: 'c-' + w.circuit},
-        w.in_flight + ' / ' + w.max_concurrency, pct(w.success_rate), pct(w.error_rate), ms(w.p95_ms),
-        clock(w.last_success)];
+        // This instance's share of max_concurrency; "of" the fleet-wide limit when other instances share it.
+        w.in_flight + ' / ' + w.concurrency_limit
+          + (w.concurrency_limit !== w.max_concurrency ? ' of ' + w.max_concurrency : ''),
+        pct(w.success_rate), pct(w.error_rate), ms(w.p95_ms), clock(w.last_success)];
     }, 'no workers');
     rows('routes', s.routes, function (r) {
       return [r['class'], r.pool, r.requests, r.failed, pct(r.success_rate), ms(r.p95_ms)];

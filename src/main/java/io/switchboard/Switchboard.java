@@ -4,6 +4,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.classify.Classifier;
+import io.switchboard.cluster.Cluster;
+import io.switchboard.cluster.Membership;
+import io.switchboard.cluster.RedisCluster;
 import io.switchboard.complete.EventFormat;
 import io.switchboard.complete.EventRelay;
 import io.switchboard.complete.EventSink;
@@ -45,6 +48,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -85,6 +90,7 @@ public final class Switchboard implements AutoCloseable {
     private final LiveStats live;
     private final ScheduledExecutorService ticks;
     private final AlertEvaluator alerts;
+    private final Cluster cluster;
     private volatile String instance;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
@@ -116,6 +122,9 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         this.pools = Map.copyOf(dispatchers);
+        String engine = engineId(config, ticker);
+        this.cluster = clusterFor(config, engine, List.copyOf(allWorkers), metrics);
+        metrics.bindCluster(cluster);
         this.live = LiveStats.create(config, dispatchers, this::readiness, ticker);
         this.transport = transportFactory.apply(List.copyOf(allWorkers));
         var delivery = config.delivery();
@@ -125,7 +134,7 @@ public final class Switchboard implements AutoCloseable {
         this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
                 config.logging().slowRequestMs());
         List<String> sinks = config.eventSinkNames();
-        this.store = openStore(config, ticker, sinks, metrics);
+        this.store = openStore(config, engine, ticker, sinks, metrics);
         metrics.bindStore(store, sinks);
         live.bindStore(store);
         var policy = new SettlementPolicy(delivery.maxAttempts(), new Backoff(delivery.backoff()), random);
@@ -157,7 +166,8 @@ public final class Switchboard implements AutoCloseable {
                 workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs()))));
     }
 
-    private static Store openStore(SwitchboardConfig config, Ticker ticker, List<String> sinks, EngineMetrics metrics) {
+    private static Store openStore(SwitchboardConfig config, String engine, Ticker ticker, List<String> sinks,
+                                   EngineMetrics metrics) {
         StoreConfig sc = config.store();
         Map<String, EventFormat> formats = new LinkedHashMap<>();
         for (int i = 0; i < sinks.size(); i++) {
@@ -168,8 +178,6 @@ public final class Switchboard implements AutoCloseable {
         BiFunction<String, StoredMessage, byte[]> events = (sink, m) -> formats.get(sink).format(m);
         Duration writeTimeout = Duration.ofMillis(sc.writeTimeoutMs());
         if ("redis".equals(sc.type())) {
-            String engine = sc.instanceId() != null ? sc.instanceId()
-                    : host() + "-" + Ids.newTraceId(ticker.currentTimeMillis()).substring(20);
             var settings = new RedisStore.Settings(sc.uri(), sc.keyPrefix(), engine, sc.maxMessages(), writeTimeout,
                     sc.retentionMs(), sc.idempotencyWindowMs(), sc.instanceTimeoutMs());
             return RedisStore.open(settings, ticker, sinks, events, metrics.storeCommitObserver(),
@@ -182,6 +190,25 @@ public final class Switchboard implements AutoCloseable {
         } catch (StoreUnavailableException e) {
             throw new IllegalStateException("store: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What this engine shares with the other instances on the same Redis: nothing unless the store is Redis, then
+     * circuit openings and each worker's share of {@code max_concurrency}.
+     */
+    static Cluster clusterFor(SwitchboardConfig config, String engine, List<Worker> workers, EngineMetrics metrics) {
+        StoreConfig sc = config.store();
+        if (!"redis".equals(sc.type())) {
+            return Cluster.LOCAL;
+        }
+        return new RedisCluster(sc.uri(), sc.keyPrefix(), engine, workers, Membership.LIVENESS,
+                metrics.redisReconnects("cluster"));
+    }
+
+    /** This engine's name among those sharing a Redis store: {@code store.instance_id}, else host and a random part. */
+    private static String engineId(SwitchboardConfig config, Ticker ticker) {
+        String configured = config.store().instanceId();
+        return configured != null ? configured : host() + "-" + Ids.newTraceId(ticker.currentTimeMillis()).substring(20);
     }
 
     private static List<EventRelay.Route> eventRoutes(SwitchboardConfig config, List<String> names) {
@@ -234,6 +261,7 @@ public final class Switchboard implements AutoCloseable {
         }
         try {
             ticks.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            cluster.start();
             async.start();
             relay.start();
             ingresses.forEach(PullIngress::start);
@@ -378,6 +406,8 @@ public final class Switchboard implements AutoCloseable {
         }
         async.close();
         relay.close();
+        // Left after the drain: the others' shares grow only once this instance's attempts are done.
+        cluster.close();
         ticks.shutdownNow();
         alerts.close();
         try {

@@ -45,6 +45,7 @@ class RedisOutageTest {
         AtomicInteger withoutRetryAfter = new AtomicInteger();
         try (TestWorker worker = TestWorker.start("w");
              Switchboard engine = Engines.start(dir, """
+                     server: {port: 0}
                      classes: [{name: chat, patterns: ["hello"]}]
                      default_class: chat
                      pools: {main: {workers: [{id: w, url: "{{w}}"}]}}

@@ -26,10 +26,10 @@ final class LeastLoadedSelector extends SnapshotSelector {
             Worker w = workers[start + k < n ? start + k : start + k - n];
             long inFlight = w.inFlight();
             // inFlight / max < bestInFlight / bestMax, without division
-            if ((best == null || inFlight * bestMax < bestInFlight * w.maxConcurrency()) && context.admits(w)) {
+            if ((best == null || inFlight * bestMax < bestInFlight * w.concurrencyLimit()) && context.admits(w)) {
                 best = w;
                 bestInFlight = inFlight;
-                bestMax = w.maxConcurrency();
+                bestMax = w.concurrencyLimit();
                 if (inFlight == 0) {
                     break;
                 }

@@ -27,6 +27,7 @@ public final class Worker {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong ewmaLatencyNanos = new AtomicLong();
+    private volatile int concurrencyLimit;
     private volatile long openedAtNanos;
     private volatile Runnable onRelease = () -> { };
 
@@ -37,6 +38,7 @@ public final class Worker {
         this.url = url;
         this.weight = weight;
         this.maxConcurrency = maxConcurrency;
+        this.concurrencyLimit = maxConcurrency;
         this.breaker = breaker;
         this.ticker = ticker;
         this.openNanos = openNanos;
@@ -55,15 +57,37 @@ public final class Worker {
 
     public int weight() { return weight; }
 
+    /** The configured {@code max_concurrency}: a limit for every engine instance together. */
     public int maxConcurrency() { return maxConcurrency; }
+
+    /** Requests this engine instance may have in flight to the worker: its share of {@link #maxConcurrency()}. */
+    public int concurrencyLimit() { return concurrencyLimit; }
+
+    /**
+     * Takes this instance's share of {@code max_concurrency} when {@code instances} engines send to the worker:
+     * ceil(max_concurrency / instances), at least 1. Slots already taken beyond a smaller share are kept until
+     * released.
+     */
+    public void share(int instances) {
+        int limit = Math.max(1, Math.ceilDiv(maxConcurrency, Math.max(1, instances)));
+        int before = concurrencyLimit;
+        concurrencyLimit = limit;
+        if (limit > before) {
+            // New slots: let waiting messages take them now rather than at the next release or tick.
+            onRelease.run();
+        }
+    }
 
     public CircuitBreaker breaker() { return breaker; }
 
+    /** How long an open circuit refuses calls before it admits probes. */
+    public long openNanos() { return openNanos; }
+
     public int inFlight() { return inFlight.get(); }
 
-    /** In-flight requests as a share of the concurrency limit, in [0, 1]. */
+    /** In-flight requests as a share of the concurrency limit, in [0, 1] (above 1 just after the share shrank). */
     public double load() {
-        return (double) inFlight.get() / maxConcurrency;
+        return (double) inFlight.get() / concurrencyLimit;
     }
 
     /** Moving average of successful attempt latency in nanoseconds; 0 until the first sample. */
@@ -91,7 +115,7 @@ public final class Worker {
 
     /** Whether a selector may pick this worker: its circuit admits calls and it has a free slot. */
     public boolean isUsable() {
-        return inFlight.get() < maxConcurrency && circuitAdmits();
+        return inFlight.get() < concurrencyLimit && circuitAdmits();
     }
 
     /**
@@ -102,10 +126,11 @@ public final class Worker {
         if (!breaker.tryAcquirePermission()) {
             return false;
         }
+        int limit = concurrencyLimit;
         int n;
         do {
             n = inFlight.get();
-            if (n >= maxConcurrency) {
+            if (n >= limit) {
                 breaker.releasePermission();
                 return false;
             }

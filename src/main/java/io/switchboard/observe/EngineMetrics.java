@@ -1,6 +1,7 @@
 package io.switchboard.observe;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.classify.Classifier;
+import io.switchboard.cluster.Cluster;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.deliver.DeliveryObserver;
 import io.switchboard.dispatch.PoolDispatcher;
@@ -107,22 +109,25 @@ public final class EngineMetrics implements AutoCloseable {
         return store.commitObserver();
     }
 
-    /**
-     * Counts the reconnects of one Redis client of the engine ({@code switchboard_redis_reconnects_total}, labelled
-     * with {@code component}); the counter exists, at zero, from this call on.
-     */
-    public Runnable redisReconnects(String component) {
-        io.micrometer.core.instrument.Counter c = io.micrometer.core.instrument.Counter
-                .builder("switchboard.redis.reconnects")
-                .description("Connections to Redis made again after one was lost")
-                .tag("component", component)
-                .register(registry());
-        return c::increment;
-    }
-
     /** Adds the gauges over the store's contents: messages by status, pending events per sink, health. */
     public void bindStore(io.switchboard.store.Store s, java.util.List<String> sinks) {
         store.bind(s, sinks);
+    }
+
+    /** Adds the gauge of the live engine instances that share the workers' {@code max_concurrency}. */
+    public void bindCluster(Cluster cluster) {
+        Gauge.builder("switchboard.cluster.instances", cluster, Cluster::instances)
+                .description("Live engine instances sharing each worker's max_concurrency, this one included")
+                .strongReference(true).register(registry);
+    }
+
+    /** Counts the reconnects of one component's connection to Redis after an outage; run the hook once for each. */
+    public Runnable redisReconnects(String component) {
+        Counter counter = Counter.builder("switchboard.redis.reconnects")
+                .description("Connections to Redis re-established after an outage, by component")
+                .tag("component", component)
+                .register(registry);
+        return counter::increment;
     }
 
     /** Counts refused requests and renders the page for {@code GET /metrics}. */
@@ -162,7 +167,10 @@ public final class EngineMetrics implements AutoCloseable {
                 .description("Attempts a worker is serving now")
                 .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
         Gauge.builder("switchboard.worker.max_concurrency", worker, Worker::maxConcurrency)
-                .description("Attempts a worker may serve at once")
+                .description("Attempts a worker may serve at once, across all engine instances")
+                .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
+        Gauge.builder("switchboard.worker.concurrency_limit", worker, Worker::concurrencyLimit)
+                .description("Attempts this engine instance may send a worker at once: its share of max_concurrency")
                 .tag("pool", pool).tag("worker", id).strongReference(true).register(registry);
         Gauge.builder("switchboard.worker.circuit_state", worker, w -> circuitState(w.breaker().getState()))
                 .description("A worker's circuit: 0 closed, 1 open, 2 half-open, 3 forced open, 4 disabled, 5 metrics only")

@@ -29,6 +29,7 @@ final class HealthView {
     record WorkerHealth(String id, String circuit,
                         @JsonProperty("in_flight") int inFlight,
                         @JsonProperty("max_concurrency") int maxConcurrency,
+                        @JsonProperty("concurrency_limit") int concurrencyLimit,
                         @JsonProperty("error_rate") Double errorRate,
                         @JsonProperty("p95_ms") Double p95Ms,
                         @JsonProperty("last_success") String lastSuccess,
@@ -66,7 +67,8 @@ final class HealthView {
         WorkerStats s = live.statsOf(w);
         long last = s.lastSuccessMillis();
         return new WorkerHealth(w.id(), circuit(w.breaker().getState()), w.inFlight(), w.maxConcurrency(),
-                errorRate(w), s.p95Millis(), last == 0 ? null : Instant.ofEpochMilli(last).toString(), w.circuitAdmits());
+                w.concurrencyLimit(), errorRate(w), s.p95Millis(),
+                last == 0 ? null : Instant.ofEpochMilli(last).toString(), w.circuitAdmits());
     }
 
     /** The failure share of the breaker's window, or null while it holds fewer than its minimum calls. */

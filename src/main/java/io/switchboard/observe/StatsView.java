@@ -75,6 +75,7 @@ final class StatsView {
     record WorkerRow(String pool, String id, String circuit, boolean healthy,
                      @JsonProperty("in_flight") int inFlight,
                      @JsonProperty("max_concurrency") int maxConcurrency,
+                     @JsonProperty("concurrency_limit") int concurrencyLimit,
                      long attempts,
                      @JsonProperty("success_rate") Double successRate,
                      @JsonProperty("error_rate") Double errorRate,
@@ -143,7 +144,7 @@ final class StatsView {
                 long attempts = s.attempts();
                 long last = s.lastSuccessMillis();
                 rows.add(new WorkerRow(p.name(), w.id(), HealthView.circuit(w.breaker().getState()), w.circuitAdmits(),
-                        w.inFlight(), w.maxConcurrency(), attempts,
+                        w.inFlight(), w.maxConcurrency(), w.concurrencyLimit(), attempts,
                         attempts == 0 ? null : Rounding.share((double) s.deliveredCount() / attempts),
                         HealthView.errorRate(w), s.p95Millis(), last == 0 ? null : Instant.ofEpochMilli(last).toString()));
             }

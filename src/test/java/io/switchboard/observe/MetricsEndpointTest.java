@@ -130,6 +130,9 @@ class MetricsEndpointTest {
         assertThat(m.value("switchboard_worker_in_flight", Map.of("worker", "a"))).isZero();
         assertThat(m.value("switchboard_worker_circuit_state", Map.of("worker", "b"))).isZero();
         assertThat(m.value("switchboard_worker_healthy", Map.of("worker", "b"))).isEqualTo(1);
+        assertThat(m.value("switchboard_worker_concurrency_limit", Map.of("worker", "a")))
+                .isEqualTo(m.value("switchboard_worker_max_concurrency", Map.of("worker", "a")));
+        assertThat(m.value("switchboard_cluster_instances", Map.of())).isEqualTo(1);
         assertThat(m.value("switchboard_build_info", Map.of("version", "development"))).isEqualTo(1);
         assertThat(m.value("process_uptime_seconds", Map.of())).isPositive();
         assertThat(m.find("jvm_memory_used_bytes", Map.of())).isNotEmpty();
