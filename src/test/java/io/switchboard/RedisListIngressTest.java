@@ -8,6 +8,8 @@ import io.switchboard.testing.TestWorker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,31 @@ class RedisListIngressTest {
         assertThat(letter.path("last_error").path("message").asText()).isEqualTo("not JSON");
         await().atMost(10, TimeUnit.SECONDS).until(() -> c.llen(key) == 0 && c.llen(processing) == 0);
         assertThat(f1.count()).isEqualTo(50);
+    }
+
+    @Test
+    void commandsMissingARequiredFieldAreDeadLetteredWithTheFieldsNamed() {
+        String key = "switchboard-test-" + UUID.randomUUID();
+        String processing = key + ":processing:test";
+        RedisServer redis = rig.add(RedisServer.local());
+        RedisCommands<String, String> c = redis.commands();
+        TestWorker f1 = rig.worker("f1");
+        Switchboard engine = rig.engine(CONFIG.replace("poll_timeout_ms: 200}", "poll_timeout_ms: 200, "
+                + "required_fields: [command, chat, date]}").formatted(redis.uri(), key, processing), f1);
+
+        c.lpush(key, "{\"command\":\"fetch\",\"chat\":\"\",\"mode\":\"date\"}");
+        c.lpush(key, "[\"fetch\", \"@ru_python\"]");
+        c.lpush(key, command("@ru_python", "2025-11-07"));
+
+        await().atMost(20, TimeUnit.SECONDS).until(() -> f1.count() == 1 && Http.get(engine.port(),
+                "/v1/dead-letters?reason=rejected").json().path("items").size() == 2);
+        assertThat(chats(f1)).containsExactly("@ru_python");
+        List<String> reasons = new ArrayList<>();
+        Http.get(engine.port(), "/v1/dead-letters?reason=rejected").json().path("items")
+                .forEach(d -> reasons.add(d.path("last_error").path("message").asText()));
+        assertThat(reasons).containsExactlyInAnyOrder("missing required fields chat, date",
+                "not a JSON object (required fields: command, chat, date)");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.llen(key) == 0 && c.llen(processing) == 0);
     }
 
     @Test

@@ -35,6 +35,9 @@ import java.util.Locale;
  * @param dedupKey      a template of the item's fields, e.g. {@code {chat}:{date}}: an item whose key was already seen
  *                      within {@code dedup_window_ms}, by any engine on this Redis, is dropped as a duplicate
  * @param dedupWindowMs how long a dedup key is remembered (default 24 h)
+ * @param requiredFields fields every item must have, e.g. {@code [command, chat]} (dots step into nested objects): an
+ *                      item that is not a JSON object, or lacks one of them (absent, null or an empty string), is
+ *                      dead-lettered as rejected with the missing fields named, instead of being delivered
  */
 public record IngressConfig(
         @JsonProperty("type") String type,
@@ -49,7 +52,8 @@ public record IngressConfig(
         @JsonProperty("batch") Long batch,
         @JsonProperty("trim") Boolean trim,
         @JsonProperty("dedup_key") String dedupKey,
-        @JsonProperty("dedup_window_ms") Long dedupWindowMs) {
+        @JsonProperty("dedup_window_ms") Long dedupWindowMs,
+        @JsonProperty("required_fields") List<String> requiredFields) {
 
     public static final List<String> TYPES = List.of("redis-list", "redis-stream");
     /** The most entries one read of a redis-stream ingress may ask for. */
@@ -112,6 +116,14 @@ public record IngressConfig(
         dedupWindowMs = dedupKey == null ? null : Check.orDefault(dedupWindowMs, 86_400_000L);
         if (dedupWindowMs != null) {
             Check.positive("dedup_window_ms", dedupWindowMs);
+        }
+        requiredFields = requiredFields == null ? List.of() : List.copyOf(requiredFields);
+        for (int i = 0; i < requiredFields.size(); i++) {
+            String f = requiredFields.get(i);
+            if (f == null || !f.matches("[^.\\s]+(\\.[^.\\s]+)*")) {
+                throw new InvalidValueException("required_fields[" + i + "]", "must be a field name, with dots "
+                        + "between the names of nested objects (e.g. chat or meta.source), got '" + f + "'");
+            }
         }
     }
 

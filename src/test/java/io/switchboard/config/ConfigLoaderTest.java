@@ -573,6 +573,7 @@ class ConfigLoaderTest {
                   - {type: redis-streams, url: "redis://127.0.0.1:6379", key: s}
                   - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, trim: sometimes}
                   - {type: redis-stream, url: "redis://127.0.0.1:6379", key: s, max_delivery: 3}
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: l, required_fields: [chat, "meta..x"]}
                 """);
 
         List<ConfigProblem> problems = problems(bad, Optional.empty(), Map.of());
@@ -592,7 +593,9 @@ class ConfigLoaderTest {
                 "ingress[10].type: unknown ingress type 'redis-streams' (did you mean 'redis-stream'?); one of "
                         + "redis-list, redis-stream",
                 "ingress[11].trim: expected true or false, got 'sometimes'",
-                "ingress[12].max_delivery: unknown key (did you mean 'max_deliveries'?)");
+                "ingress[12].max_delivery: unknown key (did you mean 'max_deliveries'?)",
+                "ingress[13].required_fields[1]: must be a field name, with dots between the names of nested objects "
+                        + "(e.g. chat or meta.source), got 'meta..x'");
         assertThat(problems.get(1).toString())
                 .isEqualTo(bad + ":ingress[1].group: only a redis-stream ingress takes it");
     }

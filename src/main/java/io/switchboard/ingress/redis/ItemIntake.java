@@ -9,6 +9,8 @@ import io.switchboard.store.Submission;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,11 +21,16 @@ final class ItemIntake {
 
     private final AsyncPipeline async;
     private final long maxItemBytes;
+    private final List<String> requiredFields;
 
-    /** @param maxItemBytes larger items are dead-lettered as too large ({@code server.max_body_bytes}) */
-    ItemIntake(AsyncPipeline async, long maxItemBytes) {
+    /**
+     * @param maxItemBytes   larger items are dead-lettered as too large ({@code server.max_body_bytes})
+     * @param requiredFields items lacking one of these are dead-lettered ({@code ingress[].required_fields})
+     */
+    ItemIntake(AsyncPipeline async, long maxItemBytes, List<String> requiredFields) {
         this.async = async;
         this.maxItemBytes = maxItemBytes;
+        this.requiredFields = List.copyOf(requiredFields);
     }
 
     /** True once the item is stored (or dead-lettered, or a duplicate); false when the store refused it for now. */
@@ -40,8 +47,13 @@ final class ItemIntake {
                         null, null), requestId, "not JSON");
                 return true;
             }
-            Submission s = async.submit(new Envelope(content, metadata, null, null, null, null), requestId)
-                    .submission();
+            Envelope envelope = new Envelope(content, metadata, null, null, null, null);
+            String missing = missing(content);
+            if (missing != null) {
+                async.rejectOnArrival(envelope, requestId, missing);
+                return true;
+            }
+            Submission s = async.submit(envelope, requestId).submission();
             return !(s instanceof Submission.Refused);
         } catch (StoreUnavailableException e) {
             return false;
@@ -63,6 +75,28 @@ final class ItemIntake {
         } catch (StoreUnavailableException e) {
             return false;
         }
+    }
+
+    /** Why {@code content} lacks the required fields, or null when it has them all. */
+    private String missing(JsonNode content) {
+        if (requiredFields.isEmpty()) {
+            return null;
+        }
+        if (!content.isObject()) {
+            return "not a JSON object (required fields: " + String.join(", ", requiredFields) + ")";
+        }
+        List<String> absent = new ArrayList<>();
+        for (String field : requiredFields) {
+            JsonNode v = content;
+            for (String step : field.split("\\.")) {
+                v = v.path(step);
+            }
+            if (v.isMissingNode() || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+                absent.add(field);
+            }
+        }
+        return absent.isEmpty() ? null : "missing required " + (absent.size() == 1 ? "field " : "fields ")
+                + String.join(", ", absent);
     }
 
     private boolean tooLarge(String item) {

@@ -46,7 +46,7 @@ public final class RedisListIngress implements PullIngress {
         this.config = config;
         this.processing = config.processingKey(host);
         this.metadata = Map.of("ingress", "redis-list", "redis_key", config.key());
-        this.intake = new ItemIntake(async, maxItemBytes);
+        this.intake = new ItemIntake(async, maxItemBytes, config.requiredFields());
         this.duplicates = new DedupWindow(config, LOG);
         this.ticker = ticker;
         this.connection = new IngressConnection(config, "redis list ingress", LOG);

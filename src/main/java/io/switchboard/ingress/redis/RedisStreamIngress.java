@@ -71,7 +71,7 @@ public final class RedisStreamIngress implements PullIngress {
                               Ticker ticker) {
         this.config = config;
         this.consumer = Consumer.from(config.group(), config.consumer(host));
-        this.intake = new ItemIntake(async, maxItemBytes);
+        this.intake = new ItemIntake(async, maxItemBytes, config.requiredFields());
         this.duplicates = new DedupWindow(config, LOG);
         this.ticker = ticker;
         this.connection = new IngressConnection(config, "redis stream ingress", LOG);
