@@ -67,6 +67,9 @@ class ClusterWiringTest {
             await("B's circuit opens without B sending anything").atMost(10, TimeUnit.SECONDS)
                     .until(() -> "open".equals(workerOf(b).path("circuit").asText()));
             assertThat(worker.count()).isEqualTo(reachedWorker);
+            a.close();
+            b.close();
+            redis.deleteKeys(prefix);
         }
     }
 

@@ -150,6 +150,7 @@ class RedisScaleOutTest {
                 for (EngineProcess e : engines) {
                     e.close();
                 }
+                redis.deleteKeys(prefix);
             }
         }
     }

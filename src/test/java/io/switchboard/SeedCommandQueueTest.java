@@ -44,9 +44,21 @@ class SeedCommandQueueTest {
 
     @Test
     void aThousandSeedCommandsWithDuplicatesGiveOneEventEachAndFailuresLandInTheFailedList() throws Exception {
+        seedQueue(1, false);
+    }
+
+    @Test
+    void twoEnginesOnARedisStoreShareTheSeedQueueWithTheSameOutcome() throws Exception {
+        seedQueue(2, true);
+    }
+
+    /** The seed scenario with {@code engines} engines on the queue, sharing a Redis store or each with its own. */
+    private void seedQueue(int engines, boolean redisStore) throws Exception {
         String queue = "tg_commands-" + UUID.randomUUID();
         String channel = "tg_events-" + UUID.randomUUID();
         RedisServer redis = rig.add(RedisServer.local());
+        // Closed after the engines: the Redis store's keys go with them.
+        rig.add(() -> redis.deleteKeys(queue + ":store:"));
         RedisCommands<String, String> c = redis.commands();
         List<String> heard = redis.subscribe(channel);
         TestWorker fetcher = rig.worker("f1").answer(r -> {
@@ -57,7 +69,7 @@ class SeedCommandQueueTest {
             return Reply.ok("{\"message_count\":" + cmd.path("chat").asText().length() + ",\"file_path\":\"/data/"
                     + cmd.path("chat").asText().substring(1) + "/" + cmd.path("date").asText() + ".json\"}");
         });
-        rig.engine("""
+        String yaml = """
                 server: {port: 0}
                 classes: [{name: fetch, keywords: [fetch]}]
                 default_class: fetch
@@ -65,7 +77,7 @@ class SeedCommandQueueTest {
                 routes: [{class: fetch, pool: fetchers}]
                 delivery: {max_attempts: 3, backoff: {initial_ms: 1, max_ms: 5}}
                 ingress:
-                  - {type: redis-list, url: "%1$s", key: "%2$s", processing_key: "%2$s:processing:test",
+                  - {type: redis-list, url: "%1$s", key: "%2$s", processing_key: "%2$s:processing:%4$s",
                      poll_timeout_ms: 200, dedup_key: "{chat}:{date}", dedup_window_ms: 600000}
                 events:
                   - type: redis-pubsub
@@ -87,7 +99,13 @@ class SeedCommandQueueTest {
                     when: dead_lettered
                     template: {"*": "{{content}}", failed_at: "{{timestamp}}", error: "{{error.message}}",
                                retry_count: "{{attempts}}"}
-                """.formatted(redis.uri(), queue, channel), fetcher);
+                %5$s
+                """;
+        String store = redisStore ? "store: {type: redis, url: \"" + redis.uri() + "\", key_prefix: \"" + queue
+                + ":store:\"}" : "";
+        for (int n = 1; n <= engines; n++) {
+            rig.engine(yaml.formatted(redis.uri(), queue, channel, "test-" + n, store), fetcher);
+        }
 
         List<String> commands = new ArrayList<>();
         Set<String> unique = new TreeSet<>();

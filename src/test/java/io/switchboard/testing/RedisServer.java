@@ -115,6 +115,14 @@ public final class RedisServer implements AutoCloseable {
         return connection.sync();
     }
 
+    /** Deletes every key that starts with {@code prefix} (what a test's engines left on a shared Redis). */
+    public void deleteKeys(String prefix) {
+        List<String> keys = commands().keys(prefix + "*");
+        if (!keys.isEmpty()) {
+            commands().del(keys.toArray(String[]::new));
+        }
+    }
+
     /** Subscribes to {@code channel}; the returned list fills with what is published there from now on. */
     public List<String> subscribe(String channel) {
         List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();

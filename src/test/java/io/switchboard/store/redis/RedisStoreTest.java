@@ -48,11 +48,7 @@ class RedisStoreTest extends StoreContract {
     @AfterEach
     void closeStores() {
         opened.forEach(RedisStore::close);
-        RedisCommands<String, String> r = redis.commands();
-        List<String> keys = r.keys(prefix + "*");
-        if (!keys.isEmpty()) {
-            r.del(keys.toArray(String[]::new));
-        }
+        redis.deleteKeys(prefix);
     }
 
     @Override
