@@ -48,7 +48,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,9 +145,10 @@ public final class Switchboard implements AutoCloseable {
         this.relay = new EventRelay(store, eventRoutes(config, sinks), ticker, metrics.eventObserver());
         long maxItemBytes = config.server().maxBodyBytes();
         for (IngressConfig ic : config.ingress()) {
+            Runnable reconnected = metrics.redisReconnects("ingress");
             ingresses.add("redis-stream".equals(ic.type())
-                    ? new RedisStreamIngress(ic, host(), async, maxItemBytes, ticker)
-                    : new RedisListIngress(ic, host(), async, maxItemBytes, ticker));
+                    ? new RedisStreamIngress(ic, host(), async, maxItemBytes, ticker, reconnected)
+                    : new RedisListIngress(ic, host(), async, maxItemBytes, ticker, reconnected));
         }
         this.ingress = new HttpIngress(config.server(), pipeline, async, new EnvelopeParser(classifier::knows),
                 this::readiness, metrics.ingress(), live);

@@ -2,7 +2,7 @@ package io.switchboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.cli.Main;
+import io.switchboard.testing.EngineProcess;
 import io.switchboard.testing.TestWorker;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -449,22 +449,7 @@ class AsyncCrashTest {
     private Process startEngine() throws IOException {
         Path log = dir.resolve("engine-" + (logs.size() + 1) + ".log");
         logs.add(log);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--config", config.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        try {
-            await("engine " + logs.size() + " ready").atMost(30, TimeUnit.SECONDS)
-                    .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                    .failFast("engine process exited", () -> !p.isAlive())
-                    .until(() -> get("/ready").statusCode() == 200);
-        } catch (RuntimeException | AssertionError e) {
-            p.destroyForcibly();
-            throw new AssertionError("engine did not become ready\n" + tail(), e);
-        }
-        return p;
+        return EngineProcess.start(config, port, log).process();
     }
 
     private static int requeuedAtStart(Path log) throws IOException {

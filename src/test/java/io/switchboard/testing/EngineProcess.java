@@ -52,6 +52,11 @@ public final class EngineProcess implements AutoCloseable {
         return engine;
     }
 
+    /** The process itself, for a test that manages its life. */
+    public Process process() {
+        return process;
+    }
+
     public int port() {
         return port;
     }

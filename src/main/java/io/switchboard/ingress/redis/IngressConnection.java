@@ -23,15 +23,18 @@ final class IngressConnection implements AutoCloseable {
     private final Logger log;
     private final RedisClient client;
     private final AtomicLong reconnects = new AtomicLong();
+    private final Runnable reconnected;
     private boolean connectedBefore;
     private volatile StatefulRedisConnection<String, String> connection;
 
     /**
      * @param what how log lines name the ingress, e.g. {@code redis list ingress}
-     * @param log  the ingress's own logger
+     * @param log         the ingress's own logger
+     * @param reconnected told of every reconnect after the first connection
      */
-    IngressConnection(IngressConfig config, String what, Logger log) {
+    IngressConnection(IngressConfig config, String what, Logger log, Runnable reconnected) {
         this.config = config;
+        this.reconnected = reconnected;
         this.what = what;
         this.log = log;
         RedisURI uri = RedisURI.create(config.uri());
@@ -48,11 +51,12 @@ final class IngressConnection implements AutoCloseable {
     RedisCommands<String, String> commands() {
         StatefulRedisConnection<String, String> c = connection;
         if (c == null || !c.isOpen()) {
-            if (connectedBefore) {
-                reconnects.incrementAndGet();
-            }
             c = client.connect();
             connection = c;
+            if (connectedBefore) {
+                reconnects.incrementAndGet();
+                reconnected.run();
+            }
             connectedBefore = true;
             log.atInfo().addKeyValue("event", "ingress_connected").addKeyValue("key", config.key())
                     .addKeyValue("reconnects", reconnects.get()).log("{} {} connected", what, config.key());

@@ -5,17 +5,14 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.switchboard.AsyncPipeline;
 import io.switchboard.config.IngressConfig;
-import io.switchboard.ingress.PullIngress;
 import io.switchboard.message.Ids;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Takes messages from a Redis list with the reliable-queue pattern: each item is moved atomically to this engine's
@@ -23,46 +20,37 @@ import java.util.concurrent.TimeUnit;
  * processing list. Items left in the processing list by an engine that died are taken up first at the next start.
  * An item that is not JSON (or too large) goes to the dead-letter queue with the reason and never blocks the list.
  */
-public final class RedisListIngress implements PullIngress {
+public final class RedisListIngress extends RedisIngress {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisListIngress.class);
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
 
-    private final IngressConfig config;
     private final String processing;
     private final Map<String, String> metadata;
-    private final ItemIntake intake;
-    private final DedupWindow duplicates;
     private final Ticker ticker;
-    private final IngressConnection connection;
-    private volatile boolean running;
-    private Thread thread;
 
     /**
      * @param host         names this engine's processing list unless the config does
      * @param maxItemBytes larger items are dead-lettered as too large ({@code server.max_body_bytes})
      */
-    public RedisListIngress(IngressConfig config, String host, AsyncPipeline async, long maxItemBytes, Ticker ticker) {
-        this.config = config;
+    public RedisListIngress(IngressConfig config, String host, AsyncPipeline async, long maxItemBytes, Ticker ticker,
+                            Runnable reconnected) {
+        super(config, "redis list ingress", async, maxItemBytes, reconnected, LOG);
         this.processing = config.processingKey(host);
         this.metadata = Map.of("ingress", "redis-list", "redis_key", config.key());
-        this.intake = new ItemIntake(async, maxItemBytes, config.requiredFields());
-        this.duplicates = new DedupWindow(config, LOG);
         this.ticker = ticker;
-        this.connection = new IngressConnection(config, "redis list ingress", LOG);
     }
 
     @Override
     public RedisListIngress start() {
-        running = true;
-        thread = Thread.ofVirtual().name("ingress-redis-" + config.key()).start(this::loop);
+        startLoop();
         LOG.atInfo().addKeyValue("event", "ingress_started").addKeyValue("type", config.type())
                 .addKeyValue("key", config.key()).addKeyValue("processing_key", processing)
                 .log("taking messages from redis list {}", config.key());
         return this;
     }
 
-    private void loop() {
+    @Override
+    protected void loop() {
         long backoff = 100;
         boolean recovered = false;
         while (running) {
@@ -142,30 +130,5 @@ public final class RedisListIngress implements PullIngress {
         } finally {
             MDC.clear();
         }
-    }
-
-    private boolean pause(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-            return running;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
-    /** Stops taking items; one being stored finishes first (bounded by the store's timeouts). */
-    @Override
-    public void close() {
-        running = false;
-        if (thread != null) {
-            try {
-                if (!thread.join(Duration.ofMillis(config.pollTimeoutMs() + 5_000))) {
-                    thread.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        connection.close();
     }
 }

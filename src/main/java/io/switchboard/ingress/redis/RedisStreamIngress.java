@@ -16,7 +16,6 @@ import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.switchboard.AsyncPipeline;
 import io.switchboard.config.IngressConfig;
-import io.switchboard.ingress.PullIngress;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
 import io.switchboard.time.Ticker;
@@ -24,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,26 +37,19 @@ import java.util.concurrent.TimeUnit;
  * one that is not JSON (or too large), goes to the dead-letter queue with the reason and never blocks the stream.
  * Entries every group has acknowledged are trimmed off the stream.
  */
-public final class RedisStreamIngress implements PullIngress {
+public final class RedisStreamIngress extends RedisIngress {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamIngress.class);
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
     /** Fields that carry an entry's JSON item when they are the entry's only field. */
     private static final Set<String> ITEM_FIELDS = Set.of("payload", "data", "message");
 
-    private final IngressConfig config;
     private final Consumer<String> consumer;
-    private final ItemIntake intake;
-    private final DedupWindow duplicates;
     private final Ticker ticker;
-    private final IngressConnection connection;
     private final StreamTrim trimmer;
     private final long blockMillis;
     private final long claimEveryNanos;
     private final long keepEveryNanos;
     private final long maxBackoffMillis;
-    private volatile boolean running;
-    private Thread thread;
     /** This consumer's pending entries as of the last {@link #keepPending}, or null when it has not run this batch. */
     private Set<String> owned;
     private long keptAt;
@@ -68,13 +59,10 @@ public final class RedisStreamIngress implements PullIngress {
      * @param maxItemBytes larger entries are dead-lettered as too large ({@code server.max_body_bytes})
      */
     public RedisStreamIngress(IngressConfig config, String host, AsyncPipeline async, long maxItemBytes,
-                              Ticker ticker) {
-        this.config = config;
+                              Ticker ticker, Runnable reconnected) {
+        super(config, "redis stream ingress", async, maxItemBytes, reconnected, LOG);
         this.consumer = Consumer.from(config.group(), config.consumer(host));
-        this.intake = new ItemIntake(async, maxItemBytes, config.requiredFields());
-        this.duplicates = new DedupWindow(config, LOG);
         this.ticker = ticker;
-        this.connection = new IngressConnection(config, "redis stream ingress", LOG);
         this.trimmer = new StreamTrim(config, LOG);
         // Claiming happens between reads, so a read never blocks past the time the next claim is due.
         this.blockMillis = Math.min(config.pollTimeoutMs(), config.claimIdleMs() / 2);
@@ -86,8 +74,7 @@ public final class RedisStreamIngress implements PullIngress {
 
     @Override
     public RedisStreamIngress start() {
-        running = true;
-        thread = Thread.ofVirtual().name("ingress-redis-" + config.key()).start(this::loop);
+        startLoop();
         LOG.atInfo().addKeyValue("event", "ingress_started").addKeyValue("type", config.type())
                 .addKeyValue("key", config.key()).addKeyValue("group", consumer.getGroup())
                 .addKeyValue("consumer", consumer.getName())
@@ -96,7 +83,8 @@ public final class RedisStreamIngress implements PullIngress {
         return this;
     }
 
-    private void loop() {
+    @Override
+    protected void loop() {
         long backoff = 100;
         boolean recovered = false;
         long nextClaim = ticker.nanoTime();
@@ -335,30 +323,5 @@ public final class RedisStreamIngress implements PullIngress {
         var object = Json.mapper().createObjectNode();
         fields.forEach(object::put);
         return object.toString();
-    }
-
-    private boolean pause(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-            return running;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
-    /** Stops taking entries; one being stored finishes first (bounded by the store's timeouts). */
-    @Override
-    public void close() {
-        running = false;
-        if (thread != null) {
-            try {
-                if (!thread.join(Duration.ofMillis(config.pollTimeoutMs() + 5_000))) {
-                    thread.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        connection.close();
     }
 }

@@ -537,6 +537,11 @@ public final class RedisStore implements Store {
     /** Counted in Redis now while it answers, else as last counted. */
     @Override
     public Map<MessageStatus, Long> counts() {
+        refreshWhileHealthy();
+        return counts;
+    }
+
+    private void refreshWhileHealthy() {
         if (healthy) {
             try {
                 refreshCounts();
@@ -544,7 +549,6 @@ public final class RedisStore implements Store {
                 // The last count stands.
             }
         }
-        return counts;
     }
 
     // --------------------------------------------------------------------------------------------- dead letters
@@ -684,15 +688,10 @@ public final class RedisStore implements Store {
                 error == null ? "" : error)));
     }
 
+    /** Counted in Redis now while it answers, else as last counted. */
     @Override
     public Map<String, Long> pendingEvents() {
-        if (healthy) {
-            try {
-                refreshCounts();
-            } catch (StoreUnavailableException e) {
-                // The last count stands.
-            }
-        }
+        refreshWhileHealthy();
         return pending;
     }
 
