@@ -92,6 +92,12 @@ public final class ConfigSummary {
                         in.uri().getPort(), in.key(), in.processingKey() == null ? in.key() + ":processing:<hostname>"
                                 : in.processingKey());
             }
+            if (in.dedupKey() != null || !in.requiredFields().isEmpty()) {
+                line(out, 1, "%s%s%s", in.dedupKey() == null ? "" : "dedup " + in.dedupKey() + " for "
+                                + in.dedupWindowMs() + " ms", in.dedupKey() != null && !in.requiredFields().isEmpty()
+                                ? "; " : "", in.requiredFields().isEmpty() ? ""
+                                : "requires " + String.join(", ", in.requiredFields()));
+            }
         }
         List<String> sinks = config.eventSinkNames();
         line(out, 0, "events    %s", sinks.isEmpty() ? "none (completion events are not sent)"

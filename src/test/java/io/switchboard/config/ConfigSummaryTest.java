@@ -48,7 +48,8 @@ class ConfigSummaryTest {
                 pools: {fetchers: {workers: [{id: f1, url: "http://127.0.0.1:9101/work"}]}}
                 routes: [{class: fetch, pool: fetchers}]
                 ingress:
-                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: tg_list}
+                  - {type: redis-list, url: "redis://127.0.0.1:6379", key: tg_list, dedup_key: "{chat}:{date}",
+                     required_fields: [command, chat]}
                   - {type: redis-stream, url: "redis://127.0.0.1:6379", key: tg_commands, claim_idle_ms: 10000}
                 """);
 
@@ -57,6 +58,7 @@ class ConfigSummaryTest {
         assertThat(summary)
                 .contains("ingress   redis-list 127.0.0.1:6379 key tg_list, processing list "
                         + "tg_list:processing:<hostname>")
+                .contains("\n  dedup {chat}:{date} for 86400000 ms; requires command, chat\n")
                 .contains("ingress   redis-stream 127.0.0.1:6379 stream tg_commands, group switchboard as <hostname>; "
                         + "claims after 10000 ms, dead-letters after 5 deliveries, trimmed");
     }
