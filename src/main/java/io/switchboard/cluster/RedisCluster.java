@@ -337,8 +337,12 @@ public final class RedisCluster implements Cluster {
                 LOG.debug("leaving the membership failed; the others will time this instance out", e);
             }
         }
-        drop(subscription);
-        drop(c);
+        // Closed before the client shuts down (which would otherwise close them a second time, with a WARN each).
+        for (StatefulConnection<?, ?> open : new StatefulConnection<?, ?>[] {subscription, c}) {
+            if (open != null) {
+                open.close();
+            }
+        }
         connected = false;
         client.shutdown(Duration.ZERO, TIMEOUT);
     }
