@@ -250,8 +250,12 @@ public final class Switchboard implements AutoCloseable {
                 .addKeyValue("from", e.getStateTransition().getFromState().name().toLowerCase())
                 .addKeyValue("to", e.getStateTransition().getToState().name().toLowerCase())
                 .log("circuit {} for worker {}", e.getStateTransition().getToState().name().toLowerCase(), wc.id()));
-        return new Worker(wc.id(), pool, wc.uri(), wc.weight(), wc.maxConcurrency(), breaker, ticker,
+        Worker worker = new Worker(wc.id(), pool, wc.uri(), wc.weight(), wc.maxConcurrency(), breaker, ticker,
                 TimeUnit.MILLISECONDS.toNanos(cb.openMs()));
+        if (wc.maxRequestsPerSecond() != null) {
+            worker.rateLimit(wc.maxRequestsPerSecond(), wc.burst());
+        }
+        return worker;
     }
 
     /** Starts listening. */

@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** An engine shares state with other instances only when its store is Redis, and then with every engine on it. */
+/**
+ * An engine shares state with other instances only when its store is Redis, and then with every engine on it: circuit
+ * openings, and its share of each worker's max_concurrency and max_requests_per_second.
+ */
 class ClusterWiringTest {
 
     @TempDir
@@ -39,13 +42,13 @@ class ClusterWiringTest {
     }
 
     @Test
-    void twoEnginesOnOneRedisStoreShareCircuitOpeningsAndConcurrency() throws Exception {
+    void twoEnginesOnOneRedisStoreShareCircuitOpeningsConcurrencyAndRate() throws Exception {
         String prefix = "sbwire:" + Ids.newTraceId(System.currentTimeMillis()) + ":";
         String yaml = """
                 server: {port: 0}
                 classes: [{name: chat, patterns: ["hello"]}]
                 default_class: chat
-                pools: {main: {workers: [{id: w, url: "{{w}}", max_concurrency: 9}]}}
+                pools: {main: {workers: [{id: w, url: "{{w}}", max_concurrency: 9, max_requests_per_second: 100}]}}
                 routes: [{class: chat, pool: main}]
                 delivery: {max_attempts: 1}
                 circuit_breaker: {minimum_calls: 4, window_size: 4, failure_rate_threshold: 50, open_ms: 60000}
@@ -56,6 +59,8 @@ class ClusterWiringTest {
              Switchboard b = Engines.start(dir, yaml.formatted(redis.uri(), prefix, "b"), worker)) {
             await("each engine's share of max_concurrency 9").atMost(15, TimeUnit.SECONDS)
                     .until(() -> limit(a) == 5 && limit(b) == 5);
+            assertThat(workerOf(a).path("rate_limit").asDouble()).as("half of 100/s").isEqualTo(50.0);
+            assertThat(workerOf(b).path("rate_limit").asDouble()).isEqualTo(50.0);
 
             worker.answer(r -> TestWorker.Reply.status(500));
             await("A's circuit opens").atMost(15, TimeUnit.SECONDS).until(() -> {

@@ -8,8 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A worker's live state: identity, concurrency slots, latency estimate and circuit breaker. Selection reads it
- * lock-free; {@link #tryAcquire()} and {@link #release()} are the only ways to change the in-flight count.
+ * A worker's live state: identity, concurrency slots, an optional request rate limit, latency estimate and circuit
+ * breaker. Selection reads it lock-free; {@link #tryAcquire()} and {@link #release()} are the only ways to change the
+ * in-flight count.
+ *
+ * <p>The rate limit is a generic cell rate algorithm (a token bucket kept as one timestamp): a request is admitted
+ * when the theoretical arrival time of the next one is at most {@code (burst - 1)} intervals ahead of now, and each
+ * admitted request moves it one interval on. Like {@code max_concurrency} it is a limit for the fleet: each engine
+ * instance takes its share.
  */
 public final class Worker {
 
@@ -29,6 +35,14 @@ public final class Worker {
     private final AtomicLong ewmaLatencyNanos = new AtomicLong();
     private volatile int concurrencyLimit;
     private volatile long openedAtNanos;
+    /** The configured fleet-wide rate (requests per second) and burst; 0 for no limit. */
+    private volatile double maxRate;
+    private volatile int maxBurst;
+    private volatile int instances = 1;
+    /** This instance's share: nanoseconds between requests and how far ahead the next may be booked; 0 for none. */
+    private volatile long intervalNanos;
+    private volatile long toleranceNanos;
+    private final AtomicLong nextFreeNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile Runnable onRelease = () -> { };
 
     public Worker(String id, String pool, URI url, int weight, int maxConcurrency, CircuitBreaker breaker,
@@ -72,9 +86,67 @@ public final class Worker {
         int limit = Math.max(1, Math.ceilDiv(maxConcurrency, Math.max(1, instances)));
         int before = concurrencyLimit;
         concurrencyLimit = limit;
-        if (limit > before) {
+        long intervalBefore = intervalNanos;
+        this.instances = Math.max(1, instances);
+        applyRate();
+        if (limit > before || intervalNanos < intervalBefore) {
             // New slots: let waiting messages take them now rather than at the next release or tick.
             onRelease.run();
+        }
+    }
+
+    /**
+     * Limits requests to {@code perSecond} (for every engine instance together), with bursts of up to {@code burst}
+     * at once; {@code perSecond} 0 lifts the limit. This instance's share is {@code perSecond / instances} and
+     * ceil({@code burst / instances}), at least 1.
+     */
+    public void rateLimit(double perSecond, int burst) {
+        this.maxRate = perSecond;
+        this.maxBurst = Math.max(1, burst);
+        applyRate();
+    }
+
+    private void applyRate() {
+        if (maxRate <= 0) {
+            intervalNanos = 0;
+            toleranceNanos = 0;
+            return;
+        }
+        long interval = Math.max(1, Math.round(1e9 * instances / maxRate));
+        int burst = Math.max(1, Math.ceilDiv(maxBurst, instances));
+        intervalNanos = interval;
+        toleranceNanos = (burst - 1) * interval;
+    }
+
+    /** This instance's share of the rate limit in requests per second, or 0 when the worker has none. */
+    public double rateLimit() {
+        long interval = intervalNanos;
+        return interval == 0 ? 0 : 1e9 / interval;
+    }
+
+    /** Whether the rate limit admits a request now (always, without one). */
+    public boolean rateAdmits() {
+        long interval = intervalNanos;
+        long next = nextFreeNanos.get();
+        return interval == 0 || next == Long.MIN_VALUE || next - ticker.nanoTime() <= toleranceNanos;
+    }
+
+    /** Books the next request against the rate limit; false, booking nothing, when it is not admitted now. */
+    private boolean takeRate() {
+        long interval = intervalNanos;
+        if (interval == 0) {
+            return true;
+        }
+        long now = ticker.nanoTime();
+        while (true) {
+            long next = nextFreeNanos.get();
+            long from = next == Long.MIN_VALUE ? now : Math.max(next, now);
+            if (from - now > toleranceNanos) {
+                return false;
+            }
+            if (nextFreeNanos.compareAndSet(next, from + interval)) {
+                return true;
+            }
         }
     }
 
@@ -113,17 +185,17 @@ public final class Worker {
         };
     }
 
-    /** Whether a selector may pick this worker: its circuit admits calls and it has a free slot. */
+    /** Whether a selector may pick this worker: its circuit admits calls, it has a free slot and its rate allows. */
     public boolean isUsable() {
-        return inFlight.get() < concurrencyLimit && circuitAdmits();
+        return inFlight.get() < concurrencyLimit && rateAdmits() && circuitAdmits();
     }
 
     /**
-     * Takes a circuit-breaker permission and then a concurrency slot (the order the delivery chain defines);
-     * returns false, holding nothing, when either is refused.
+     * Takes a circuit-breaker permission, then a concurrency slot (the order the delivery chain defines), then a place
+     * under the rate limit; returns false, holding nothing, when any is refused.
      */
     public boolean tryAcquire() {
-        if (!breaker.tryAcquirePermission()) {
+        if (!rateAdmits() || !breaker.tryAcquirePermission()) {
             return false;
         }
         int limit = concurrencyLimit;
@@ -135,6 +207,11 @@ public final class Worker {
                 return false;
             }
         } while (!inFlight.compareAndSet(n, n + 1));
+        if (!takeRate()) {
+            inFlight.decrementAndGet();
+            breaker.releasePermission();
+            return false;
+        }
         return true;
     }
 

@@ -30,6 +30,7 @@ final class HealthView {
                         @JsonProperty("in_flight") int inFlight,
                         @JsonProperty("max_concurrency") int maxConcurrency,
                         @JsonProperty("concurrency_limit") int concurrencyLimit,
+                        @JsonProperty("rate_limit") Double rateLimit,
                         @JsonProperty("error_rate") Double errorRate,
                         @JsonProperty("p95_ms") Double p95Ms,
                         @JsonProperty("last_success") String lastSuccess,
@@ -67,7 +68,8 @@ final class HealthView {
         WorkerStats s = live.statsOf(w);
         long last = s.lastSuccessMillis();
         return new WorkerHealth(w.id(), circuit(w.breaker().getState()), w.inFlight(), w.maxConcurrency(),
-                w.concurrencyLimit(), errorRate(w), s.p95Millis(),
+                w.concurrencyLimit(), w.rateLimit() == 0 ? null : Rounding.perSecond(w.rateLimit()), errorRate(w),
+                s.p95Millis(),
                 last == 0 ? null : Instant.ofEpochMilli(last).toString(), w.circuitAdmits());
     }
 

@@ -445,6 +445,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWorkersRateLimitIsBoundAndCheckedAndShownByCheck() {
+        SwitchboardConfig config = ConfigLoader.load(write("rate.yaml", BASE.replace("9101/work\"}",
+                "9101/work\", max_concurrency: 4, max_requests_per_second: 2.5}")), Optional.empty(), Map.of());
+        WorkerConfig w = config.pools().values().stream().flatMap(p -> p.workers().stream())
+                .filter(x -> x.maxRequestsPerSecond() != null).findFirst().orElseThrow();
+        assertThat(w.burst()).isEqualTo(3);
+        assertThat(ConfigSummary.render(config)).contains("max_concurrency 4  max 2.5/s, burst 3");
+
+        assertThat(problems(write("rate-bad.yaml", BASE.replace("9101/work\"}",
+                "9101/work\", max_requests_per_second: 0}")), Optional.empty(), Map.of()))
+                .extracting(ConfigProblem::reason).singleElement().asString()
+                .isEqualTo("must be more than 0 and at most 1000000, got 0.0");
+        assertThat(problems(write("burst-alone.yaml", BASE.replace("9101/work\"}",
+                "9101/work\", burst: 5}")), Optional.empty(), Map.of()))
+                .extracting(ConfigProblem::reason).containsExactly("goes with max_requests_per_second");
+    }
+
+    @Test
     void aRedisStoreIsBoundWithItsDefaultsAndRefusesEmbeddedOnlyKeys() {
         SwitchboardConfig redis = ConfigLoader.load(write("redis.yaml", BASE + """
                 store: {type: redis, url: "redis://:secret@10.0.0.5:6380/1"}

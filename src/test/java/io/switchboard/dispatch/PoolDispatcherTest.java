@@ -136,6 +136,24 @@ class PoolDispatcherTest {
         assertThat(second).isSameAs(a);
     }
 
+    @Test
+    void aMessageWaitsForTheWorkersRateAndIsDispatchedOnceItAllows() throws Exception {
+        Worker w = fixture.worker("a", 1, 16);
+        w.rateLimit(1, 1);
+        PoolDispatcher d = dispatcher(w);
+        acquired(d.acquire(message(Priority.NORMAL, Duration.ofSeconds(30)), SelectionContext.none())).release();
+
+        var waiting = CompletableFuture.supplyAsync(() -> acquireQuietly(d, message(Priority.NORMAL, Duration.ofSeconds(30))));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> d.waiting() == 1);
+        d.onCapacity();
+        assertThat(waiting).as("the rate has not allowed a second request yet").isNotDone();
+
+        ticker.advance(Duration.ofSeconds(1));
+        d.onCapacity();
+
+        assertThat(acquired(waiting.get(5, TimeUnit.SECONDS))).isSameAs(w);
+    }
+
     private static Acquisition acquireQuietly(PoolDispatcher d, Message m) {
         try {
             return d.acquire(m, SelectionContext.none());

@@ -76,12 +76,13 @@ class HealthDetailsTest {
 
         JsonNode a = main.path("workers").get(0);
         assertThat(fieldNames(a)).containsExactly("id", "circuit", "in_flight", "max_concurrency", "concurrency_limit",
-                "error_rate", "p95_ms", "last_success", "healthy");
+                "rate_limit", "error_rate", "p95_ms", "last_success", "healthy");
         assertThat(a.path("id").asText()).isEqualTo("a");
         assertThat(a.path("circuit").asText()).isEqualTo("closed");
         assertThat(a.path("in_flight").asInt()).isZero();
         assertThat(a.path("max_concurrency").asInt()).isEqualTo(16);
         assertThat(a.path("concurrency_limit").asInt()).as("a single instance has it all").isEqualTo(16);
+        assertThat(a.path("rate_limit").isNull()).as("no max_requests_per_second").isTrue();
         assertThat(a.path("error_rate").isNull()).as("fewer calls than the breaker's minimum").isTrue();
         assertThat(a.path("p95_ms").isNull()).isTrue();
         assertThat(a.path("last_success").isNull()).isTrue();
