@@ -170,7 +170,14 @@ public final class AsyncPipeline implements AutoCloseable {
     /** Recovers what a previous run left in flight, then starts claiming and the background sweeps. */
     public void start() throws StoreUnavailableException {
         int requeued = store.recover(c -> routes.routeFor(c).pool(), pools.keySet());
-        int expired = store.expireDue();
+        int expired = 0;
+        try {
+            expired = store.expireDue();
+        } catch (StoreUnavailableException e) {
+            // A store that does not answer yet (Redis still down): the sweep below tries every second.
+            LOG.atWarn().addKeyValue("event", "store_unavailable_at_start")
+                    .log("the store does not answer yet ({}); stored messages wait until it does", e.getMessage());
+        }
         LOG.atInfo().addKeyValue("event", "store_recovered").addKeyValue("requeued", requeued)
                 .addKeyValue("expired", expired).addKeyValue("counts", labels(store.counts()))
                 .log("recovered the store: {} in-flight messages re-queued, {} expired", requeued, expired);

@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Redis, as a Redis store, killed with SIGKILL and restarted on its files while producers keep submitting: what was
  * accepted before is delivered, submissions during the outage get 503 with Retry-After, synchronous routing goes on,
- * {@code /ready} says what is missing without leaving rotation, and the engine resumes by itself.
+ * {@code /ready} says what is missing without leaving rotation, and the engine resumes by itself. An engine also
+ * starts while Redis is down, and takes messages once it is up.
  */
 class RedisOutageTest {
 
@@ -102,6 +103,36 @@ class RedisOutageTest {
                         .pollInterval(Duration.ofMillis(200)).until(() -> accepted.keySet().stream().allMatch(id ->
                                 "delivered".equals(Http.get(engine.port(), "/v1/messages/" + id).json()
                                         .path("status").asText())));
+            }
+        }
+    }
+
+    @Test
+    void anEngineStartsWhileRedisIsDownRoutesMeanwhileAndTakesMessagesOnceItIsUp() throws Exception {
+        int port = RedisServer.freePort();
+        try (TestWorker worker = TestWorker.start("w");
+             Switchboard engine = Engines.start(dir, """
+                     server: {port: 0}
+                     classes: [{name: chat, patterns: ["hello"]}]
+                     default_class: chat
+                     pools: {main: {workers: [{id: w, url: "{{w}}"}]}}
+                     routes: [{class: chat, pool: main}]
+                     store: {type: redis, url: "redis://127.0.0.1:%d"}
+                     """.formatted(port), worker)) {
+            Http.Answer ready = Http.get(engine.port(), "/ready");
+            assertThat(ready.status()).as(ready.text()).isEqualTo(200);
+            assertThat(ready.json().path("status").asText()).isEqualTo("degraded");
+            Http.Answer refused = Http.postJson(engine.port(), "/v1/messages", "{\"content\":\"hello early\"}");
+            assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).isNotNull();
+            assertThat(Http.postJson(engine.port(), "/v1/route", "{\"content\":\"hello\"}").status()).isEqualTo(200);
+
+            try (RedisServer redis = RedisServer.start(port)) {
+                await("submissions accepted once Redis is up").atMost(30, TimeUnit.SECONDS).until(() ->
+                        Http.postJson(engine.port(), "/v1/messages", "{\"content\":\"hello later\"}").status() == 202);
+                await("delivered").atMost(30, TimeUnit.SECONDS).until(() -> worker.received().stream()
+                        .anyMatch(r -> r.body().path("content").asText().equals("hello later")));
+                assertThat(Http.get(engine.port(), "/ready").json().path("status").asText()).isEqualTo("ready");
             }
         }
     }
