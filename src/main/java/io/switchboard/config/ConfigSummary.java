@@ -37,8 +37,8 @@ public final class ConfigSummary {
             int idWidth = width(p.workers().stream().map(WorkerConfig::id).toList());
             int urlWidth = width(p.workers().stream().map(WorkerConfig::url).toList());
             for (WorkerConfig w : p.workers()) {
-                line(out, 2, "%-" + idWidth + "s  %-" + urlWidth + "s  weight %d  max_concurrency %d%s", w.id(), w.url(),
-                        w.weight(), w.maxConcurrency(), w.maxRequestsPerSecond() == null ? ""
+                line(out, 2, "%-" + idWidth + "s  %-" + urlWidth + "s  weight %d  max_concurrency %d%s", w.id(),
+                        w.url(), w.weight(), w.maxConcurrency(), w.maxRequestsPerSecond() == null ? ""
                                 : "  max %s/s, burst %d".formatted(number(w.maxRequestsPerSecond()), w.burst()));
             }
         }

@@ -69,7 +69,8 @@ public record StoreConfig(
             }
             keyPrefix = Check.orDefault(keyPrefix, "switchboard:");
             if (keyPrefix.isBlank() || keyPrefix.chars().anyMatch(Character::isWhitespace)) {
-                throw new InvalidValueException("key_prefix", "must be non-empty and without spaces, e.g. switchboard:");
+                throw new InvalidValueException("key_prefix",
+                        "must be non-empty and without spaces, e.g. switchboard:");
             }
             if (instanceId != null && !instanceId.matches("[A-Za-z0-9_.:-]{1,100}")) {
                 throw new InvalidValueException("instance_id", "must be 1 to 100 letters, digits or . _ : -");

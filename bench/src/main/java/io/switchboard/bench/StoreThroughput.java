@@ -39,10 +39,11 @@ import java.util.stream.Stream;
  *
  * <p>A plain main, not JMH: JMH's fixed benchmark threads fit badly with hundreds of producers blocked on one fsync.
  *
- * <p>For each store kind and producer count: open the store in a new temporary directory (or key prefix), run the producers for the
- * warmup, then count the submits that complete within the measurement window and sample their latencies (a bounded
- * reservoir, so memory stays fixed however fast the store is). Commits are counted through the store's commit
- * observer, which gives the group-commit batch size (messages per commit). The directory is deleted afterwards.
+ * <p>For each store kind and producer count: open the store in a new temporary directory (or key prefix), run the
+ * producers for the warmup, then count the submits that complete within the measurement window and sample their
+ * latencies (a bounded reservoir, so memory stays fixed however fast the store is). Commits are counted through the
+ * store's commit observer, which gives the group-commit batch size (messages per commit). The directory is deleted
+ * afterwards.
  *
  * <p>Run it with {@code bench/store.sh} (which builds first), or
  * {@code java -cp bench/target/benchmarks.jar io.switchboard.bench.StoreThroughput --help} for the options.
@@ -448,7 +449,8 @@ public final class StoreThroughput {
         for (String part : value.split(",")) {
             switch (part.trim().toLowerCase(Locale.ROOT)) {
                 case "fsync", "batch", "redis" -> out.add(part.trim().toLowerCase(Locale.ROOT));
-                default -> throw new IllegalArgumentException("--store takes fsync, batch and redis separated by commas, got '"
+                default -> throw new IllegalArgumentException(
+                        "--store takes fsync, batch and redis separated by commas, got '"
                         + value + "'");
             }
         }
