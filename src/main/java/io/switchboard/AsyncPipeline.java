@@ -270,7 +270,7 @@ public final class AsyncPipeline implements AutoCloseable {
     /** Claims what {@code pool} has room for; true when anything was claimed. */
     private boolean claim(String pool, Semaphore slot) {
         int free = slot.availablePermits();
-        if (free == 0 || !pools.get(pool).hasHealthyWorker()) {
+        if (free == 0 || !pools.get(pool).accepting()) {
             return false;
         }
         List<StoredMessage> claimed;

@@ -357,7 +357,8 @@ public final class Switchboard implements AutoCloseable {
                 List<String> reasons = new ArrayList<>();
                 for (var e : pools.entrySet()) {
                     if (config.pools().get(e.getKey()).required() && !e.getValue().hasHealthyWorker()) {
-                        reasons.add("pool '" + e.getKey() + "' has no usable worker (every circuit is open)");
+                        reasons.add("pool '" + e.getKey() + "' has no usable worker (every circuit is open, or every "
+                                + "worker is drained)");
                     }
                 }
                 boolean ready = reasons.isEmpty();

@@ -39,6 +39,7 @@ public final class PoolDispatcher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean closed;
+    private volatile boolean paused;
 
     public PoolDispatcher(String name, WorkerSelector selector, int capacity, long agingNanos, Ticker ticker) {
         this(name, selector, capacity, agingNanos, ticker, SelectionObserver.NONE);
@@ -90,10 +91,33 @@ public final class PoolDispatcher implements AutoCloseable {
         }
     }
 
-    /** Whether any worker's circuit admits calls (busy workers count as healthy). */
+    /**
+     * Stops handing out workers: messages for the pool wait in its queue (up to their deadlines and the queue's
+     * capacity), and stored ones stay in the store, until {@link #resume()}. Attempts under way go on.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Hands out workers again, first to the messages that waited. */
+    public void resume() {
+        paused = false;
+        onCapacity();
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Whether a message given to the pool now could be sent: not paused, and some worker's circuit admits calls. */
+    public boolean accepting() {
+        return !paused && hasHealthyWorker();
+    }
+
+    /** Whether any worker that is not drained has a circuit that admits calls (busy workers count as healthy). */
     public boolean hasHealthyWorker() {
         for (Worker w : selector.workers()) {
-            if (w.circuitAdmits()) {
+            if (!w.draining() && w.circuitAdmits()) {
                 return true;
             }
         }
@@ -233,6 +257,9 @@ public final class PoolDispatcher implements AutoCloseable {
 
     /** Selects and reserves a worker, preferring ones not avoided; null when none can be reserved. */
     private Worker pick(SelectionContext context) {
+        if (paused) {
+            return null;
+        }
         Worker w = reserve(context);
         if (w == null && !context.avoid().isEmpty()) {
             // Avoiding is a preference, not a rule: any usable worker beats waiting.

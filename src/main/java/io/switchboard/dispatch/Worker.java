@@ -35,6 +35,7 @@ public final class Worker {
     private final AtomicLong ewmaLatencyNanos = new AtomicLong();
     private volatile int concurrencyLimit;
     private volatile long openedAtNanos;
+    private volatile boolean draining;
     /** The configured fleet-wide rate (requests per second) and burst; 0 for no limit. */
     private volatile double maxRate;
     private volatile int maxBurst;
@@ -185,9 +186,27 @@ public final class Worker {
         };
     }
 
-    /** Whether a selector may pick this worker: its circuit admits calls, it has a free slot and its rate allows. */
+    /** Whether a selector may pick this worker: not drained, its circuit admits calls, a slot is free, its rate allows. */
     public boolean isUsable() {
-        return inFlight.get() < concurrencyLimit && rateAdmits() && circuitAdmits();
+        return !draining && inFlight.get() < concurrencyLimit && rateAdmits() && circuitAdmits();
+    }
+
+    /**
+     * Takes the worker out of selection (for maintenance): attempts under way finish, no new one starts, until
+     * {@link #undrain()}. The rest of the pool takes its share.
+     */
+    public void drain() {
+        draining = true;
+    }
+
+    /** Puts a drained worker back into selection. */
+    public void undrain() {
+        draining = false;
+        onRelease.run();
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /**
@@ -195,7 +214,7 @@ public final class Worker {
      * under the rate limit; returns false, holding nothing, when any is refused.
      */
     public boolean tryAcquire() {
-        if (!rateAdmits() || !breaker.tryAcquirePermission()) {
+        if (draining || !rateAdmits() || !breaker.tryAcquirePermission()) {
             return false;
         }
         int limit = concurrencyLimit;

@@ -154,6 +154,49 @@ class PoolDispatcherTest {
         assertThat(acquired(waiting.get(5, TimeUnit.SECONDS))).isSameAs(w);
     }
 
+    @Test
+    void aPausedPoolHoldsMessagesInItsQueueUntilResumed() throws Exception {
+        Worker w = fixture.worker("a", 1, 4);
+        PoolDispatcher d = dispatcher(w);
+        d.pause();
+        assertThat(d.accepting()).isFalse();
+        assertThat(d.hasHealthyWorker()).as("paused is not unhealthy").isTrue();
+
+        var waiting = CompletableFuture.supplyAsync(() -> acquireQuietly(d, message(Priority.NORMAL, Duration.ofSeconds(30))));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> d.waiting() == 1);
+        d.onCapacity();
+        assertThat(waiting).isNotDone();
+
+        d.resume();
+
+        assertThat(acquired(waiting.get(5, TimeUnit.SECONDS))).isSameAs(w);
+        assertThat(d.accepting()).isTrue();
+    }
+
+    @Test
+    void aDrainedWorkerFinishesWhatItHasAndGetsNothingNewWhileTheOthersTakeItsShare() throws Exception {
+        Worker a = fixture.worker("a", 1, 4);
+        Worker b = fixture.worker("b", 1, 4);
+        PoolDispatcher d = dispatcher(a, b);
+        Worker first = acquired(d.acquire(message(Priority.NORMAL, Duration.ofSeconds(5)), SelectionContext.none()));
+        first.drain();
+        Worker other = first == a ? b : a;
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(acquired(d.acquire(message(Priority.NORMAL, Duration.ofSeconds(5)), SelectionContext.none())))
+                    .isSameAs(other);
+        }
+        assertThat(first.inFlight()).as("its attempt under way is kept").isEqualTo(1);
+        first.release();
+        other.drain();
+        assertThat(d.hasHealthyWorker()).as("every worker drained").isFalse();
+
+        var waiting = CompletableFuture.supplyAsync(() -> acquireQuietly(d, message(Priority.NORMAL, Duration.ofSeconds(30))));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> d.waiting() == 1);
+        first.undrain();
+        assertThat(acquired(waiting.get(5, TimeUnit.SECONDS))).isSameAs(first);
+    }
+
     private static Acquisition acquireQuietly(PoolDispatcher d, Message m) {
         try {
             return d.acquire(m, SelectionContext.none());
