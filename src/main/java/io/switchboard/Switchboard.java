@@ -163,7 +163,8 @@ public final class Switchboard implements AutoCloseable {
 
     public static Switchboard create(SwitchboardConfig config, Ticker ticker, RandomGenerator random) {
         return new Switchboard(config, ticker, random,
-                workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs()))));
+                workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs())),
+                        config.delivery().tls()));
     }
 
     private static Store openStore(SwitchboardConfig config, String engine, Ticker ticker, List<String> sinks,

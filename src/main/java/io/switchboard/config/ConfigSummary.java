@@ -15,6 +15,10 @@ public final class ConfigSummary {
         ServerConfig server = config.server();
         line(out, 0, "server    %s:%d  max body %d bytes, drain %d ms, at most %d requests in flight", server.host(),
                 server.port(), server.maxBodyBytes(), server.drainTimeoutMs(), server.maxInFlight());
+        if (server.tls() != null) {
+            line(out, 1, "https (HTTP/1.1 over TLS): certificate %s, key %s%s", server.tls().cert(), server.tls().key(),
+                    server.tls().keyPassword() == null ? "" : " (encrypted)");
+        }
 
         line(out, 0, "classes   (default: %s)", config.defaultClass());
         int nameWidth = width(config.classes().stream().map(ClassConfig::name).toList());
@@ -54,6 +58,15 @@ public final class ConfigSummary {
         line(out, 0, "delivery  timeout %d ms, %s, backoff %d..%d ms x%s, retry budget %s%% (min %d/s)",
                 d.timeoutMs(), plural(d.maxAttempts(), "attempt"), d.backoff().initialMs(), d.backoff().maxMs(),
                 number(d.backoff().multiplier()), number(Math.round(d.retryBudget().ratio() * 1000) / 10.0), d.retryBudget().minPerSecond());
+        if (d.tls() != null) {
+            DeliveryTlsConfig t = d.tls();
+            line(out, 1, "https workers: trusting %s%s", t.ca() == null ? "the JDK's CAs" : "the CAs in " + t.ca(),
+                    t.ca() != null && t.includeSystemCas() ? " and the JDK's" : "");
+            if (t.cert() != null) {
+                line(out, 1, "client certificate %s, key %s%s", t.cert(), t.key(), t.keyPassword() == null ? ""
+                        : " (encrypted)");
+            }
+        }
         CircuitBreakerSettings cb = config.circuitBreaker();
         line(out, 0, "breaker   opens at %s%% failures of the last %d calls (after %d), open %d ms, %s half-open",
                 number(cb.failureRateThreshold()), cb.windowSize(), cb.minimumCalls(), cb.openMs(),
