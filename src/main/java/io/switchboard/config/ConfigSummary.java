@@ -1,10 +1,16 @@
 package io.switchboard.config;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
-/** Renders a configuration as the compact text that {@code switchboard check} prints: what the engine would build. */
+/**
+ * Renders a configuration as the compact text that {@code switchboard check} prints: what the engine would build. It
+ * never shows a credential: URLs lose their passwords and queries (webhooks and Redis show only their hosts), and
+ * TLS sections name their files, not the key password.
+ */
 public final class ConfigSummary {
 
     private ConfigSummary() {
@@ -39,10 +45,10 @@ public final class ConfigSummary {
                     p.hashKey() == null ? "" : " by metadata '" + p.hashKey() + "'",
                     plural(p.workers().size(), "worker"), p.required() ? "" : ", optional for readiness");
             int idWidth = width(p.workers().stream().map(WorkerConfig::id).toList());
-            int urlWidth = width(p.workers().stream().map(WorkerConfig::url).toList());
+            int urlWidth = width(p.workers().stream().map(w -> shown(w.uri())).toList());
             for (WorkerConfig w : p.workers()) {
-                line(out, 2, "%-" + idWidth + "s  %-" + urlWidth + "s  weight %d  max_concurrency %d%s", w.id(), w.url(),
-                        w.weight(), w.maxConcurrency(), w.maxRequestsPerSecond() == null ? ""
+                line(out, 2, "%-" + idWidth + "s  %-" + urlWidth + "s  weight %d  max_concurrency %d%s", w.id(),
+                        shown(w.uri()), w.weight(), w.maxConcurrency(), w.maxRequestsPerSecond() == null ? ""
                                 : "  max %s/s, burst %d".formatted(number(w.maxRequestsPerSecond()), w.burst()));
             }
         }
@@ -131,6 +137,18 @@ public final class ConfigSummary {
                     "log".equals(e.type()) ? "" : ", timeout " + e.timeoutMs() + " ms");
         }
         return out.toString();
+    }
+
+    /** A worker URL without what may be a credential: the password of its user info and its query are masked. */
+    static String shown(URI url) {
+        String user = url.getRawUserInfo();
+        if (user != null) {
+            int colon = user.indexOf(':');
+            user = colon < 0 ? "***" : user.substring(0, colon) + ":***";
+        }
+        return url.getScheme() + "://" + (user == null ? "" : user + "@") + url.getHost()
+                + (url.getPort() < 0 ? "" : ":" + url.getPort()) + Objects.requireNonNullElse(url.getRawPath(), "")
+                + (url.getRawQuery() == null ? "" : "?***");
     }
 
     private static void line(StringBuilder out, int indent, String format, Object... args) {
