@@ -131,7 +131,7 @@ public final class Switchboard implements AutoCloseable {
                 new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
                 random, live.observing(metrics.deliveryObserver()));
         this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
-                config.logging().slowRequestMs());
+                config.logging().slowRequestMs(), config.logging().includeContent());
         List<String> sinks = config.eventSinkNames();
         this.store = openStore(config, engine, ticker, sinks, metrics);
         metrics.bindStore(store, sinks);
