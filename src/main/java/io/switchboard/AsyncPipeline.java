@@ -98,7 +98,8 @@ public final class AsyncPipeline implements AutoCloseable {
         this.routes = routes;
         this.store = store;
         this.pools = Map.copyOf(pools);
-        this.rounds = new StoredDelivery(routes, chain, store, policy, roundMillis, ticker, observer);
+        this.rounds = new StoredDelivery(routes, chain, store, policy, roundMillis, ticker, observer,
+                pipeline.contentLog());
         this.config = config;
         this.ticker = ticker;
         this.observer = observer;
@@ -148,8 +149,8 @@ public final class AsyncPipeline implements AutoCloseable {
                 io.switchboard.store.DeadLetterReason.REJECTED,
                 new io.switchboard.store.AttemptError(0, d.route().pool(), null, "rejected", why, now));
         observer.submitted("rejected");
-        LOG.atWarn().addKeyValue("event", "message_rejected").addKeyValue("id", id).addKeyValue("reason", why)
-                .log("dead-lettered {} on arrival: {}", id, why);
+        pipeline.contentLog().add(LOG.atWarn(), envelope).addKeyValue("event", "message_rejected")
+                .addKeyValue("id", id).addKeyValue("reason", why).log("dead-lettered {} on arrival: {}", id, why);
     }
 
     /** At most one WARN line per ten seconds while submissions are refused, with how many were since the last. */

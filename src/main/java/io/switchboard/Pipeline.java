@@ -31,15 +31,23 @@ public final class Pipeline {
     private final Ticker ticker;
     private final long defaultTtlMs;
     private final long slowNanos;
+    private final ContentLog contentLog;
 
+    /** @param includeContent whether the request line and the slow-request line show the message's content */
     public Pipeline(Classifier classifier, RoutingTable routes, DeliveryChain chain, Ticker ticker, long defaultTtlMs,
-                    long slowRequestMs) {
+                    long slowRequestMs, boolean includeContent) {
         this.classifier = classifier;
         this.routes = routes;
         this.chain = chain;
         this.ticker = ticker;
         this.defaultTtlMs = defaultTtlMs;
         this.slowNanos = TimeUnit.MILLISECONDS.toNanos(slowRequestMs);
+        this.contentLog = new ContentLog(includeContent);
+    }
+
+    /** Whether lines about messages show their content; the asynchronous path logs alike. */
+    ContentLog contentLog() {
+        return contentLog;
     }
 
     /** What classification would decide for an envelope, and where it would go. */
@@ -74,8 +82,8 @@ public final class Pipeline {
         return new Routed(m, d.route(), result);
     }
 
-    private static void logSlow(Message m, DeliveryResult result, long total, long classify, StageTimes times) {
-        LOG.atWarn()
+    private void logSlow(Message m, DeliveryResult result, long total, long classify, StageTimes times) {
+        contentLog.add(LOG.atWarn(), m.envelope())
                 .addKeyValue("event", "slow_request")
                 .addKeyValue("class", m.className())
                 .addKeyValue("attempts", result.attempts())
@@ -92,7 +100,7 @@ public final class Pipeline {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    private static void log(Message m, Route route, DeliveryResult result, long nanos) {
+    private void log(Message m, Route route, DeliveryResult result, long nanos) {
         var event = switch (result) {
             case DeliveryResult.Success s -> LOG.atInfo()
                     .addKeyValue("pool", s.pool())
@@ -106,7 +114,7 @@ public final class Pipeline {
                     .addKeyValue("error", f.detail());
         };
         // request_id and message_id travel in the MDC, so every line about this message carries them.
-        event.addKeyValue("class", m.className())
+        contentLog.add(event, m.envelope()).addKeyValue("class", m.className())
                 .addKeyValue("priority", m.priority())
                 .addKeyValue("route_pool", route.pool())
                 .addKeyValue("attempts", result.attempts())

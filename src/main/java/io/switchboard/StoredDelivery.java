@@ -38,9 +38,10 @@ final class StoredDelivery {
     private final long roundMillis;
     private final Ticker ticker;
     private final AsyncPipeline.Observer observer;
+    private final ContentLog contentLog;
 
     StoredDelivery(RoutingTable routes, DeliveryChain chain, Store store, SettlementPolicy policy, long roundMillis,
-                   Ticker ticker, AsyncPipeline.Observer observer) {
+                   Ticker ticker, AsyncPipeline.Observer observer, ContentLog contentLog) {
         this.routes = routes;
         this.chain = chain;
         this.store = store;
@@ -48,6 +49,7 @@ final class StoredDelivery {
         this.roundMillis = roundMillis;
         this.ticker = ticker;
         this.observer = observer;
+        this.contentLog = contentLog;
     }
 
     /** Runs one round of {@code m} and records how it ended; {@code running} false stops retrying the record. */
@@ -102,7 +104,7 @@ final class StoredDelivery {
             }
         }
         observer.settled(m.pool(), s);
-        var event = s instanceof Settlement.Retry ? LOG.atDebug() : LOG.atInfo();
+        var event = contentLog.add(s instanceof Settlement.Retry ? LOG.atDebug() : LOG.atInfo(), m.envelope());
         event.addKeyValue("event", "message_settled")
                 .addKeyValue("class", m.className())
                 .addKeyValue("pool", poolOf(s, m))

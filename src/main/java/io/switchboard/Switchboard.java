@@ -131,7 +131,7 @@ public final class Switchboard implements AutoCloseable {
                 new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
                 random, live.observing(metrics.deliveryObserver()));
         this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
-                config.logging().slowRequestMs());
+                config.logging().slowRequestMs(), config.logging().includeContent());
         List<String> sinks = config.eventSinkNames();
         this.store = openStore(config, engine, ticker, sinks, metrics);
         metrics.bindStore(store, sinks);
@@ -163,7 +163,8 @@ public final class Switchboard implements AutoCloseable {
 
     public static Switchboard create(SwitchboardConfig config, Ticker ticker, RandomGenerator random) {
         return new Switchboard(config, ticker, random,
-                workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs()))));
+                workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs())),
+                        config.delivery().tls()));
     }
 
     private static Store openStore(SwitchboardConfig config, String engine, Ticker ticker, List<String> sinks,

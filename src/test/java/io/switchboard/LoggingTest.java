@@ -156,7 +156,7 @@ class LoggingTest {
         Level rootLevel = root.getLevel();
         try {
             LogSetup.apply(new io.switchboard.config.LoggingConfig("json", "INFO", Map.of("io.switchboard.deliver", "DEBUG"),
-                    null, new io.switchboard.config.LogFileConfig(file.toString(), 1, 1, 2)), "json", Map.of());
+                    null, new io.switchboard.config.LogFileConfig(file.toString(), 1, 1, 2), null, null), "json", Map.of());
             assertThat(context.getLogger("io.switchboard.deliver").getLevel()).isEqualTo(Level.DEBUG);
             LoggerFactory.getLogger("file-test").atInfo().addKeyValue("event", "file_check").log("to the file");
             String text = java.nio.file.Files.readString(file);

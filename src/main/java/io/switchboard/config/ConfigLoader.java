@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a YAML configuration file, layers an optional profile file and {@code SWITCHBOARD_*} environment variables
- * over it, and binds the result to a validated {@link SwitchboardConfig}.
+ * over it, resolves {@code ${env:NAME}} and {@code ${file:PATH}} references, and binds the result to a validated
+ * {@link SwitchboardConfig}.
  *
  * <p>The profile {@code p} of {@code dir/base.yaml} is {@code dir/p.yaml}: maps are merged key by key (the profile
  * wins), anything else, lists included, is replaced whole. Every problem found is reported at once in a
@@ -107,9 +108,11 @@ public final class ConfigLoader {
             merge(tree, profileTree, "", origins, profileName);
         }
         new EnvOverrides(YAML, origins, problems).apply(tree, env, ENV_PREFIX, LAUNCHER_VARIABLES);
+        References references = new References(YAML, origins, env, problems);
+        references.resolve(tree);
         Binder binder = new Binder(YAML, origins);
         SwitchboardConfig config = binder.bindRoot(tree, SwitchboardConfig.class);
-        problems.addAll(binder.problems());
+        problems.addAll(references.hide(binder.problems()));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -1,10 +1,16 @@
 package io.switchboard.config;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
-/** Renders a configuration as the compact text that {@code switchboard check} prints: what the engine would build. */
+/**
+ * Renders a configuration as the compact text that {@code switchboard check} prints: what the engine would build. It
+ * never shows a credential: URLs lose their passwords and queries (webhooks and Redis show only their hosts), and
+ * TLS sections name their files, not the key password.
+ */
 public final class ConfigSummary {
 
     private ConfigSummary() {
@@ -15,6 +21,10 @@ public final class ConfigSummary {
         ServerConfig server = config.server();
         line(out, 0, "server    %s:%d  max body %d bytes, drain %d ms, at most %d requests in flight", server.host(),
                 server.port(), server.maxBodyBytes(), server.drainTimeoutMs(), server.maxInFlight());
+        if (server.tls() != null) {
+            line(out, 1, "https (HTTP/1.1 over TLS): certificate %s, key %s%s", server.tls().cert(), server.tls().key(),
+                    server.tls().keyPassword() == null ? "" : " (encrypted)");
+        }
 
         line(out, 0, "classes   (default: %s)", config.defaultClass());
         int nameWidth = width(config.classes().stream().map(ClassConfig::name).toList());
@@ -35,10 +45,10 @@ public final class ConfigSummary {
                     p.hashKey() == null ? "" : " by metadata '" + p.hashKey() + "'",
                     plural(p.workers().size(), "worker"), p.required() ? "" : ", optional for readiness");
             int idWidth = width(p.workers().stream().map(WorkerConfig::id).toList());
-            int urlWidth = width(p.workers().stream().map(WorkerConfig::url).toList());
+            int urlWidth = width(p.workers().stream().map(w -> shown(w.uri())).toList());
             for (WorkerConfig w : p.workers()) {
                 line(out, 2, "%-" + idWidth + "s  %-" + urlWidth + "s  weight %d  max_concurrency %d%s", w.id(),
-                        w.url(), w.weight(), w.maxConcurrency(), w.maxRequestsPerSecond() == null ? ""
+                        shown(w.uri()), w.weight(), w.maxConcurrency(), w.maxRequestsPerSecond() == null ? ""
                                 : "  max %s/s, burst %d".formatted(number(w.maxRequestsPerSecond()), w.burst()));
             }
         }
@@ -54,6 +64,15 @@ public final class ConfigSummary {
         line(out, 0, "delivery  timeout %d ms, %s, backoff %d..%d ms x%s, retry budget %s%% (min %d/s)",
                 d.timeoutMs(), plural(d.maxAttempts(), "attempt"), d.backoff().initialMs(), d.backoff().maxMs(),
                 number(d.backoff().multiplier()), number(Math.round(d.retryBudget().ratio() * 1000) / 10.0), d.retryBudget().minPerSecond());
+        if (d.tls() != null) {
+            DeliveryTlsConfig t = d.tls();
+            line(out, 1, "https workers: trusting %s%s", t.ca() == null ? "the JDK's CAs" : "the CAs in " + t.ca(),
+                    t.ca() != null && t.includeSystemCas() ? " and the JDK's" : "");
+            if (t.cert() != null) {
+                line(out, 1, "client certificate %s, key %s%s", t.cert(), t.key(), t.keyPassword() == null ? ""
+                        : " (encrypted)");
+            }
+        }
         CircuitBreakerSettings cb = config.circuitBreaker();
         line(out, 0, "breaker   opens at %s%% failures of the last %d calls (after %d), open %d ms, %s half-open",
                 number(cb.failureRateThreshold()), cb.windowSize(), cb.minimumCalls(), cb.openMs(),
@@ -118,6 +137,18 @@ public final class ConfigSummary {
                     "log".equals(e.type()) ? "" : ", timeout " + e.timeoutMs() + " ms");
         }
         return out.toString();
+    }
+
+    /** A worker URL without what may be a credential: the password of its user info and its query are masked. */
+    static String shown(URI url) {
+        String user = url.getRawUserInfo();
+        if (user != null) {
+            int colon = user.indexOf(':');
+            user = colon < 0 ? "***" : user.substring(0, colon) + ":***";
+        }
+        return url.getScheme() + "://" + (user == null ? "" : user + "@") + url.getHost()
+                + (url.getPort() < 0 ? "" : ":" + url.getPort()) + Objects.requireNonNullElse(url.getRawPath(), "")
+                + (url.getRawQuery() == null ? "" : "?***");
     }
 
     private static void line(StringBuilder out, int indent, String format, Object... args) {

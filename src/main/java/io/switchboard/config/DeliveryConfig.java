@@ -7,12 +7,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param timeoutMs   per-attempt timeout (default 30 s); the message's deadline bounds all attempts together
  * @param maxAttempts attempts per message across primary and fallback pools (default 3)
+ * @param tls         the CAs and client certificate for {@code https://} workers, or null for the JDK's defaults
  */
 public record DeliveryConfig(
         @JsonProperty("timeout_ms") Long timeoutMs,
         @JsonProperty("max_attempts") Integer maxAttempts,
         @JsonProperty("backoff") BackoffConfig backoff,
-        @JsonProperty("retry_budget") RetryBudgetConfig retryBudget) {
+        @JsonProperty("retry_budget") RetryBudgetConfig retryBudget,
+        @JsonProperty("tls") DeliveryTlsConfig tls) {
 
     public DeliveryConfig {
         timeoutMs = Check.orDefault(timeoutMs, 30_000L);
@@ -27,6 +29,6 @@ public record DeliveryConfig(
     }
 
     public static DeliveryConfig defaults() {
-        return new DeliveryConfig(null, null, null, null);
+        return new DeliveryConfig(null, null, null, null, null);
     }
 }

@@ -10,13 +10,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param maxBodyBytes   largest accepted request body (default 1 MiB)
  * @param drainTimeoutMs how long in-flight requests may take to finish on shutdown (default 30 s)
  * @param maxInFlight    requests served at once; beyond it new ones get 429 at once, which bounds memory (default 20000)
+ * @param tls            serve HTTPS (HTTP/1.1 over TLS) on {@code port} instead of cleartext HTTP, or null
  */
 public record ServerConfig(
         @JsonProperty("host") String host,
         @JsonProperty("port") Integer port,
         @JsonProperty("max_body_bytes") Long maxBodyBytes,
         @JsonProperty("drain_timeout_ms") Long drainTimeoutMs,
-        @JsonProperty("max_in_flight") Integer maxInFlight) {
+        @JsonProperty("max_in_flight") Integer maxInFlight,
+        @JsonProperty("tls") ServerTlsConfig tls) {
 
     public ServerConfig {
         host = Check.orDefault(host, "0.0.0.0");
@@ -33,6 +35,6 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null);
     }
 }

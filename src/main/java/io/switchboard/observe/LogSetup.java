@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.rolling.RollingFileAppender;
@@ -22,7 +23,8 @@ import java.util.Map;
 
 /**
  * Applies the {@code logging} section to Logback at startup: the format (JSON or text), the root and per-logger
- * levels, and an optional rotating file. Process-wide, so only the command line calls it, never the engine itself.
+ * levels, an optional rotating file, and the header names masked in every line. Process-wide, so only the command
+ * line calls it, never the engine itself.
  */
 public final class LogSetup {
 
@@ -69,14 +71,17 @@ public final class LogSetup {
         String rootLevel = env.getOrDefault(LEVEL_ENV, config.level());
         context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(rootLevel, Level.INFO));
         config.levels().forEach((name, level) -> context.getLogger(name).setLevel(Level.toLevel(level)));
+        HeaderRedaction redaction = HeaderRedaction.of(config.redactHeaders());
+        redactConsole(context, redaction);
         if (config.file() != null) {
-            addFile(context, config.file(), format);
+            addFile(context, config.file(), format, redaction);
         }
         // Key names must not collide with the JSON encoder's own fields (ts, level, logger, thread, message).
         var event = LoggerFactory.getLogger(LogSetup.class).atInfo()
                 .addKeyValue("event", "logging_configured")
                 .addKeyValue("format", format)
-                .addKeyValue("root_level", rootLevel);
+                .addKeyValue("root_level", rootLevel)
+                .addKeyValue("include_content", config.includeContent());
         if (config.file() != null) {
             event = event.addKeyValue("file", config.file().path());
         }
@@ -98,7 +103,27 @@ public final class LogSetup {
         }
     }
 
-    private static void addFile(LoggerContext context, LogFileConfig file, String format) {
+    /** Masks {@code redaction}'s headers in what the root's appenders write, wrapping an encoder that does not yet. */
+    private static void redactConsole(LoggerContext context, HeaderRedaction redaction) {
+        var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
+            if (!(it.next() instanceof OutputStreamAppender<ILoggingEvent> appender)) {
+                continue;
+            }
+            if (appender.getEncoder() instanceof RedactingEncoder redacting) {
+                redacting.redact(redaction);
+            } else if (appender.getEncoder() != null) {
+                // A configuration of one's own (-Dlogback.configurationFile) is masked too. Swapped in place: stopping
+                // the appender would close its stream, and nothing logs concurrently this early.
+                RedactingEncoder wrapped = new RedactingEncoder(appender.getEncoder(), redaction);
+                wrapped.setContext(context);
+                wrapped.start();
+                appender.setEncoder(wrapped);
+            }
+        }
+    }
+
+    private static void addFile(LoggerContext context, LogFileConfig file, String format, HeaderRedaction redaction) {
         RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
         appender.setContext(context);
         appender.setName("FILE");
@@ -112,12 +137,24 @@ public final class LogSetup {
         policy.setTotalSizeCap(FileSize.valueOf(file.totalSizeCapMb() + "MB"));
         policy.start();
         appender.setRollingPolicy(policy);
-        appender.setEncoder(encoder(context, format));
+        appender.setEncoder(encoder(context, format, redaction));
         appender.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     }
 
+    /** The encoder of {@code format}, masking the standard secret headers. */
     static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {
+        return encoder(context, format, HeaderRedaction.standard());
+    }
+
+    static Encoder<ILoggingEvent> encoder(LoggerContext context, String format, HeaderRedaction redaction) {
+        RedactingEncoder redacting = new RedactingEncoder(plainEncoder(context, format), redaction);
+        redacting.setContext(context);
+        redacting.start();
+        return redacting;
+    }
+
+    private static Encoder<ILoggingEvent> plainEncoder(LoggerContext context, String format) {
         if (format.equals("text")) {
             PatternLayoutEncoder text = new PatternLayoutEncoder();
             text.setContext(context);

@@ -75,6 +75,33 @@ class CheckCommandTest {
     }
 
     @Test
+    void secretsReadFromFilesAreNeverPrinted() throws Exception {
+        Path password = Files.writeString(dir.resolve("redis-password"), "r3dis-pa55\n");
+        Path key = Files.writeString(dir.resolve("api-key"), "sk-live-0123456789\n");
+        Path file = dir.resolve("secrets.yaml");
+        Files.writeString(file, """
+                classes: [{name: chat, patterns: ["hello"]}]
+                default_class: chat
+                pools: {main: {workers: [{id: a, url: "https://bot:${file:%s}@api.example.com/v1?key=${file:%s}"}]}}
+                routes: [{class: chat, pool: main}]
+                store: {type: redis, url: "redis://:${file:%s}@127.0.0.1:6379"}
+                events: [{type: redis-pubsub, url: "redis://:${file:%s}@127.0.0.1:6379", channel: done}]
+                """.formatted(key, key, password, password));
+
+        Run r = run("check", "--config", file.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("https://bot:***@api.example.com/v1?***").contains("redis 127.0.0.1:6379")
+                .doesNotContain("r3dis-pa55").doesNotContain("sk-live-0123456789");
+
+        Files.writeString(file, Files.readString(file).replace("https://bot", "ftp://bot"));
+        Run invalid = run("check", "--config", file.toString());
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.err()).contains(file + ":pools.main.workers[0].url:")
+                .doesNotContain("sk-live-0123456789");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String cmd : new String[] {"serve", "check", "demo"}) {
             Run r = run(cmd, "--help");

@@ -2,19 +2,25 @@ package io.switchboard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.tls.KeyStores;
+import io.switchboard.tls.PemException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +33,7 @@ import java.util.function.Function;
 /**
  * A real HTTP worker on an ephemeral loopback port whose answers a test scripts, recording what it received.
  * Requests are served on virtual threads so a behaviour may block (e.g. on a latch) to hold a request in flight.
+ * It may serve HTTPS with a test certificate, and require a client certificate.
  */
 public final class TestWorker implements AutoCloseable {
 
@@ -51,6 +58,7 @@ public final class TestWorker implements AutoCloseable {
     }
 
     private final String id;
+    private final String scheme;
     private final Server server;
     private final ServerConnector connector;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -65,14 +73,17 @@ public final class TestWorker implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService timer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
 
-    private TestWorker(String id) {
+    private TestWorker(String id, TestCerts.Identity tls, Path clientCa) {
         this.id = id;
+        this.scheme = tls == null ? "http" : "https";
         this.behaviour = r -> Reply.ok("{\"worker\":\"" + id + "\",\"echo\":" + r.body().path("content") + "}");
         QueuedThreadPool threads = new QueuedThreadPool(16);
         threads.setName("test-worker-" + id);
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
-        connector = new ServerConnector(server);
+        connector = tls == null ? new ServerConnector(server)
+                : new ServerConnector(server, new SslConnectionFactory(ssl(tls, clientCa), "http/1.1"),
+                        new HttpConnectionFactory());
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -87,13 +98,39 @@ public final class TestWorker implements AutoCloseable {
 
     /** Starts a worker that answers 200 with {@code {"worker": id, "echo": content}}. */
     public static TestWorker start(String id) {
-        TestWorker w = new TestWorker(id);
+        return start(new TestWorker(id, null, null));
+    }
+
+    /**
+     * Starts the same worker serving HTTPS with {@code identity}; with {@code clientCa} it only talks to clients
+     * presenting a certificate that CA issued.
+     */
+    public static TestWorker startTls(String id, TestCerts.Identity identity, Path clientCa) {
+        return start(new TestWorker(id, identity, clientCa));
+    }
+
+    private static TestWorker start(TestWorker w) {
         try {
             w.server.start();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         return w;
+    }
+
+    private static SslContextFactory.Server ssl(TestCerts.Identity identity, Path clientCa) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        try {
+            ssl.setKeyStore(KeyStores.identity(identity.cert(), identity.key(), null));
+            ssl.setKeyStorePassword(KeyStores.PASSWORD);
+            if (clientCa != null) {
+                ssl.setTrustStore(KeyStores.trust(clientCa, false));
+                ssl.setNeedClientAuth(true);
+            }
+        } catch (PemException e) {
+            throw new IllegalStateException(e);
+        }
+        return ssl;
     }
 
     private void serve(Request request, Response response, Callback callback) throws IOException, InterruptedException {
@@ -123,7 +160,7 @@ public final class TestWorker implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/work");
+        return URI.create(scheme + "://127.0.0.1:" + connector.getLocalPort() + "/work");
     }
 
     /** Replaces how the worker answers from now on. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.switchboard.config.DeliveryTlsConfig;
 import io.switchboard.deliver.AttemptRequest;
 import io.switchboard.deliver.ErrorCategory;
 import io.switchboard.deliver.Outcome;
@@ -14,6 +15,7 @@ import io.switchboard.message.EnvelopeCodec;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
 import io.switchboard.message.Message;
+import io.switchboard.tls.KeyStores;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -24,6 +26,8 @@ import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.ByteArrayOutputStream;
@@ -57,14 +61,25 @@ public final class HttpWorkerTransport implements WorkerTransport {
         this.client = client;
     }
 
-    /** Starts a client whose per-origin connection pools fit the given workers. */
+    /** Starts a client whose per-origin connection pools fit the given workers; https with the JDK's CAs. */
     public static HttpWorkerTransport start(Collection<Worker> workers, Duration connectTimeout) {
+        return start(workers, connectTimeout, null);
+    }
+
+    /**
+     * Starts a client whose per-origin connection pools fit the given workers, reaching {@code https://} ones with
+     * {@code tls} (its CAs and client certificate), or the JDK's defaults when null.
+     */
+    public static HttpWorkerTransport start(Collection<Worker> workers, Duration connectTimeout, DeliveryTlsConfig tls) {
         Map<String, Integer> connectionsByOrigin = new HashMap<>();
         for (Worker w : workers) {
             connectionsByOrigin.merge(originKey(w.url().getScheme(), w.url().getHost(), port(w)), w.maxConcurrency(),
                     Integer::sum);
         }
-        var transport = new HttpClientTransportOverHTTP(1);
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        connector.setSslContextFactory(ssl(tls));
+        var transport = new HttpClientTransportOverHTTP(connector);
         transport.setConnectionPoolFactory(destination -> {
             Origin origin = destination.getOrigin();
             int max = connectionsByOrigin.getOrDefault(
@@ -91,6 +106,21 @@ public final class HttpWorkerTransport implements WorkerTransport {
             throw new IllegalStateException("cannot start the worker HTTP client", e);
         }
         return new HttpWorkerTransport(client);
+    }
+
+    /** Host names are verified whatever the configuration: the client factory's HTTPS identification stays on. */
+    private static SslContextFactory.Client ssl(DeliveryTlsConfig tls) {
+        SslContextFactory.Client ssl = new SslContextFactory.Client();
+        if (tls != null) {
+            if (tls.ca() != null) {
+                ssl.setTrustStore(tls.trustStore());
+            }
+            if (tls.cert() != null) {
+                ssl.setKeyStore(tls.keyStore());
+                ssl.setKeyStorePassword(KeyStores.PASSWORD);
+            }
+        }
+        return ssl;
     }
 
     private static int port(Worker w) {

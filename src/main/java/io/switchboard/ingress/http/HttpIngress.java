@@ -4,14 +4,19 @@ import io.switchboard.AsyncPipeline;
 import io.switchboard.Pipeline;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.config.ServerConfig;
+import io.switchboard.config.ServerTlsConfig;
 import io.switchboard.ingress.EngineStatus;
 import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
+import io.switchboard.tls.KeyStores;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +25,14 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The HTTP listener: Jetty core handlers, each request served on its own virtual thread. */
+/** The HTTP (or HTTPS) listener: Jetty core handlers, each request served on its own virtual thread. */
 public final class HttpIngress implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
 
     private final Server server;
     private final ServerConnector connector;
+    private final boolean tls;
     private final ApiHandler handler;
     private final ExecutorService requests;
 
@@ -40,15 +46,12 @@ public final class HttpIngress implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
         this.server = new Server(threads);
+        this.tls = config.tls() != null;
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         http.setRequestHeaderSize(16 * 1024);
-        // HTTP/1.1 plus cleartext HTTP/2 (prior knowledge or Upgrade: h2c) on the same port, so a client can keep
-        // thousands of requests in flight over a few connections.
-        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-        h2c.setMaxConcurrentStreams(1024);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
+        this.connector = config.tls() == null ? cleartext(server, http) : secure(server, http, config.tls());
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(60_000);
@@ -62,10 +65,31 @@ public final class HttpIngress implements AutoCloseable {
         server.setStopTimeout(0);
     }
 
+    /**
+     * HTTP/1.1 plus cleartext HTTP/2 (prior knowledge or Upgrade: h2c) on the same port, so a client can keep
+     * thousands of requests in flight over a few connections.
+     */
+    private static ServerConnector cleartext(Server server, HttpConfiguration http) {
+        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+        h2c.setMaxConcurrentStreams(1024);
+        return new ServerConnector(server, new HttpConnectionFactory(http), h2c);
+    }
+
+    /** HTTP/1.1 over TLS with the configured certificate (HTTP/2 over TLS would need ALPN, which is not set up). */
+    private static ServerConnector secure(Server server, HttpConfiguration http, ServerTlsConfig tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(KeyStores.PASSWORD);
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer());
+        return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    }
+
     public void start() throws Exception {
         server.start();
         LOG.atInfo().addKeyValue("event", "listener_started").addKeyValue("host", connector.getHost())
-                .addKeyValue("port", connector.getLocalPort()).log("listening");
+                .addKeyValue("port", connector.getLocalPort()).addKeyValue("tls", tls)
+                .log(tls ? "listening (https)" : "listening");
     }
 
     /** The bound port (useful when configured as 0). */
