@@ -34,6 +34,11 @@ public final class RateLimit {
      */
     public record Permit(boolean admitted, int limit, int remaining, long resetNanos, long retryAfterNanos) {
 
+        /** Whether a limit applied at all. */
+        public boolean limited() {
+            return limit > 0;
+        }
+
         /** Whole seconds until the bucket is full again, rounded up. */
         public long resetSeconds() {
             return Math.ceilDiv(resetNanos, NANOS_PER_SECOND);
