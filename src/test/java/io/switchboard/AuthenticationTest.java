@@ -182,6 +182,24 @@ class AuthenticationTest {
     }
 
     @Test
+    void anEngineWithAuthenticationOffSaysSoAtStart() {
+        Logger engineLog = (Logger) LoggerFactory.getLogger(Switchboard.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        engineLog.addAppender(events);
+        try {
+            rig.engine(config(""), rig.worker("w")).close();
+            assertThat(events.list).noneMatch(e -> e.getMessage().startsWith("authentication is off"));
+            rig.engine(config("").replaceAll("(?s)auth:.*", "auth: {mode: disabled}\n"), rig.worker("w"));
+        } finally {
+            engineLog.detachAppender(events);
+        }
+        assertThat(events.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                .singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                        .startsWith("authentication is off (auth.mode: disabled)"));
+    }
+
+    @Test
     void theRequestLineNamesTheKeyNeverTheKeyItself() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger requests = context.getLogger("switchboard.requests");
