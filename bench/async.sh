@@ -100,6 +100,7 @@ for mode in "${modes[@]}"; do
       for p in "${worker_ports[@]}"; do echo "      - {id: w$p, url: \"http://127.0.0.1:$p/work\", max_concurrency: 64}"; done
       echo "routes: [{class: bench, pool: workers}]"
       echo "store: {path: \"$dir\", durability: $mode, retention_ms: 3600000}"
+      echo "auth: {mode: disabled}"
     } >"$TMP/switchboard.yaml"
     # shellcheck disable=SC2086 # ENGINE_JAVA_OPTS is a list of options
     (cd "$TMP" && SWITCHBOARD_LOG_LEVEL=WARN exec "$JAVA_HOME/bin/java" $ENGINE_JAVA_OPTS -jar "$ENGINE_JAR" \

@@ -120,6 +120,7 @@ BENCH_PIDS+=("$haproxy_pid")
   done
   echo "routes:"
   echo "  - {class: bench, pool: workers}"
+  echo "auth: {mode: disabled}"
 } >"$TMP/switchboard.yaml"
 # shellcheck disable=SC2086 # ENGINE_JAVA_OPTS is a list of options
 (cd "$TMP" && SWITCHBOARD_LOG_LEVEL=WARN exec "$JAVA_HOME/bin/java" $ENGINE_JAVA_OPTS -jar "$ENGINE_JAR" \

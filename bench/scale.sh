@@ -99,6 +99,7 @@ done
   echo "  - {class: bench, pool: slow}"
   echo "delivery: {timeout_ms: 30000}"
   echo "queue: {capacity: 20000}"
+  echo "auth: {mode: disabled}"
 } >"$TMP/engine.yaml"
 body='{"content":"press the next button on the console and report what the screen shows","metadata":{"r":"1"}}'
 printf '%s' "$body" >"$TMP/body.json"

@@ -37,6 +37,8 @@ Options (environment variable in brackets):
 A round fails when /ready is not 200, an endpoint cannot be reached or times out, a response takes longer than
 the threshold, a required pool is not usable, or a worker's circuit is open. Each failing check alerts once;
 when it passes again one "resolved" notice follows. HEALTH_MONITOR_JQ=none forces the built-in JSON reader.
+When the engine checks API keys, /v1/health/details needs a key with the read scope: put it in
+HEALTH_MONITOR_API_KEY (sent as X-API-Key; a variable only, so that it never shows in the process list).
 
 Exit status: 0 healthy, 1 unhealthy (with --once or --count), 2 bad usage or configuration.
 EOF
@@ -59,6 +61,7 @@ mail_cmd=${HEALTH_MONITOR_MAIL_COMMAND:-mail}
 log_file=${HEALTH_MONITOR_LOG:-}
 state_file=${HEALTH_MONITOR_STATE:-}
 jq_cmd=${HEALTH_MONITOR_JQ:-jq}
+api_key=${HEALTH_MONITOR_API_KEY:-}
 count=0
 
 # --flag=value becomes --flag value.
@@ -123,6 +126,12 @@ if [ "$jq_cmd" != none ]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/health-monitor.XXXXXX") || { warn "cannot create a temporary directory"; exit 2; }
+# The API key goes to curl in a file, never on its command line.
+key_header=()
+if [ -n "$api_key" ]; then
+  (umask 077 && printf 'X-API-Key: %s\n' "$api_key" >"$work/key.header") || { warn "cannot write $work"; exit 2; }
+  key_header=(-H "@$work/key.header")
+fi
 sleeper=
 # shellcheck disable=SC2317 # reached through the EXIT trap
 cleanup() {
@@ -307,7 +316,7 @@ join_by() {
 fetch() {
   local out rc
   out=$(curl -sS -o "$work/$1.body" -w '%{http_code} %{time_total}' --max-time "$timeout" \
-    -H 'Accept: application/json' "$url$2" 2>"$work/$1.err")
+    -H 'Accept: application/json' ${key_header[@]+"${key_header[@]}"} "$url$2" 2>"$work/$1.err")
   rc=$?
   fetch_code=${out%% *}
   fetch_ms=$(awk -v s="${out##* }" 'BEGIN { printf "%.1f", s * 1000 }')
@@ -370,7 +379,9 @@ round() {
       warned_no_details=1
     fi
   else
-    if [ "$details_code" != 200 ] && [ "$details_code" != 503 ]; then
+    if [ "$details_code" = 401 ] || [ "$details_code" = 403 ]; then
+      fail_check details "/v1/health/details answered $details_code: set HEALTH_MONITOR_API_KEY to an API key with the read scope"
+    elif [ "$details_code" != 200 ] && [ "$details_code" != 503 ]; then
       fail_check details "/v1/health/details answered $details_code"
     elif ! flatten "$work/details.body" "$work/details.flat"; then
       fail_check details "/v1/health/details answered $details_code with a body that is not JSON"

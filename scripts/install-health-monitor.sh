@@ -153,7 +153,7 @@ write_env() {
   cat >"$1" <<EOF
 # Settings for $UNIT, read at start: edit, then 'systemctl restart $UNIT'.
 # Every line is commented out: the values shown are the defaults. Flags given on the command line win over these.
-# This file may hold a webhook secret, hence mode 0600.
+# This file may hold a webhook secret and an API key, hence mode 0600.
 
 # Engine base URL.
 #HEALTH_MONITOR_URL=http://127.0.0.1:8080
@@ -172,6 +172,8 @@ write_env() {
 #HEALTH_MONITOR_LOG=$LOG_FILE
 # Which alerts are firing, so that a restart does not alert again.
 #HEALTH_MONITOR_STATE=$STATE_FILE
+# An API key with the read scope, for /v1/health/details when the engine checks keys. Default: none.
+#HEALTH_MONITOR_API_KEY=
 EOF
 }
 

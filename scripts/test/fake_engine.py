@@ -7,7 +7,8 @@
 Both listen on an ephemeral port of 127.0.0.1 and write it to --port-file once they accept connections. The engine
 reads its behaviour from the first word of the control file on every request (healthy when the file is missing):
 healthy, not_ready, slow, open_circuit, hang, no_details, garbage, sparse, pretty (open_circuit, indented, with
-escapes, nested objects, an empty list and a pool that is not required).
+escapes, nested objects, an empty list and a pool that is not required), needs_key (/v1/health/details answers 401
+unless the request carries X-API-Key: monitor-key).
 """
 import argparse
 import json
@@ -73,7 +74,11 @@ class Engine(BaseHTTPRequestHandler):
             time.sleep(SLOW_S)
         elif mode == "hang":
             time.sleep(HANG_S)
-        status, body = answer(mode, self.path.split("?", 1)[0])
+        path = self.path.split("?", 1)[0]
+        if mode == "needs_key" and path == "/v1/health/details" and self.headers.get("X-API-Key") != "monitor-key":
+            self.send(401, "application/problem+json", {"title": "Unauthorized", "status": 401})
+            return
+        status, body = answer(mode, path)
         if body is None:
             self.send(status, "application/problem+json", {"title": "Not Found", "status": status})
         else:

@@ -198,6 +198,21 @@ test_an_engine_without_the_details_endpoint_is_checked_on_ready_alone() {
   expect_grep "$T/err" 'has no /v1/health/details'
 }
 
+test_an_api_key_is_sent_for_the_details_and_never_shown() {
+  mode needs_key
+  monitor
+  expect_eq "$rc" 1 "exit status without a key"
+  expect_eq "$(log_field details_code)" 401 "details_code"
+  hook 1 text | grep -q 'HEALTH_MONITOR_API_KEY' || fail "text: $(hook 1 text)"
+  rc=0
+  HEALTH_MONITOR_API_KEY=monitor-key "$MONITOR" --once --url "$ENGINE" --log "$T/log" --state "$T/state" \
+    --webhook "$SINK/$NAME" --threshold 2000 --timeout 3 >"$T/out" 2>"$T/err" || rc=$?
+  expect_eq "$rc" 0 "exit status with the key"
+  expect_eq "$(log_field details_code)" 200 "details_code"
+  expect_no_grep "$T/log" 'monitor-key'
+  expect_no_grep "$T/err" 'monitor-key'
+}
+
 test_details_that_are_not_json_fail_the_details_check() {
   mode garbage
   monitor

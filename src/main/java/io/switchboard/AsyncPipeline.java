@@ -115,7 +115,11 @@ public final class AsyncPipeline implements AutoCloseable {
 
     /** Classifies, routes and stores {@code envelope}; {@link Submission.Accepted} means it is durable. */
     public Submitted submit(Envelope envelope, String requestId) {
-        Pipeline.Decision d = pipeline.decide(envelope);
+        return submit(envelope, pipeline.decide(envelope), requestId);
+    }
+
+    /** As {@link #submit(Envelope, String)} for a message already classified and routed by {@link Pipeline#decide}. */
+    public Submitted submit(Envelope envelope, Pipeline.Decision d, String requestId) {
         Classification c = d.classification();
         long now = ticker.currentTimeMillis();
         long ttl = envelope.ttlMs() != null ? envelope.ttlMs() : config.defaultTtlMs();

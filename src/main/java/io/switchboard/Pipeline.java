@@ -66,7 +66,14 @@ public final class Pipeline {
     /** Classifies, routes and delivers one message; blocking, bounded by its deadline. */
     public Routed route(Envelope envelope, String requestId) throws InterruptedException {
         long accepted = ticker.nanoTime();
-        Decision d = decide(envelope);
+        return route(envelope, decide(envelope), accepted, requestId);
+    }
+
+    /**
+     * Delivers a message already classified and routed by {@link #decide} (e.g. so that the route's rate limit could
+     * be checked first); {@code accepted} is when it was accepted (ticker nanoseconds), before its classification.
+     */
+    public Routed route(Envelope envelope, Decision d, long accepted, String requestId) throws InterruptedException {
         long classified = ticker.nanoTime();
         long ttl = envelope.ttlMs() != null ? envelope.ttlMs() : defaultTtlMs;
         Message m = new Message(Ids.newId(ticker.currentTimeMillis()), requestId, envelope, d.classification(),

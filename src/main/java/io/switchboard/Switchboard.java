@@ -3,6 +3,7 @@ package io.switchboard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.switchboard.admission.EnvelopeParser;
+import io.switchboard.admission.RateLimits;
 import io.switchboard.classify.Classifier;
 import io.switchboard.cluster.Cluster;
 import io.switchboard.cluster.Membership;
@@ -150,8 +151,9 @@ public final class Switchboard implements AutoCloseable {
                     ? new RedisStreamIngress(ic, host(), async, maxItemBytes, ticker, reconnected)
                     : new RedisListIngress(ic, host(), async, maxItemBytes, ticker, reconnected));
         }
-        this.ingress = new HttpIngress(config.server(), pipeline, async, new EnvelopeParser(classifier::knows),
-                this::readiness, metrics.ingress(), live);
+        this.ingress = new HttpIngress(config.server(), config.auth(),
+                RateLimits.of(config.routes(), ticker, cluster::instances), pipeline, async,
+                new EnvelopeParser(classifier::knows), this::readiness, metrics.ingress(), live, ticker);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
         this.alerts = AlertEvaluator.create(config.alerts(), metrics.registry(), ticker, this::instance);
     }
@@ -279,6 +281,10 @@ public final class Switchboard implements AutoCloseable {
             throw new IllegalStateException("closed while starting");
         }
         alerts.start();
+        if (!config.auth().enabled()) {
+            LOG.atWarn().addKeyValue("event", "auth_disabled").log("authentication is off (auth.mode: disabled): "
+                    + "every endpoint is open to anyone who can reach port {}", ingress.port());
+        }
         LOG.atInfo().addKeyValue("event", "engine_started").addKeyValue("port", ingress.port())
                 .addKeyValue("pools", pools.keySet()).log("switchboard ready on port {}", ingress.port());
         return this;
@@ -297,6 +303,11 @@ public final class Switchboard implements AutoCloseable {
 
     public int port() {
         return ingress.port();
+    }
+
+    /** The port of the admin listener ({@code server.admin_port}), or -1 when there is none. */
+    public int adminPort() {
+        return ingress.adminPort();
     }
 
     public Pipeline pipeline() {

@@ -150,6 +150,7 @@ class AsyncCrashTest {
                     # more attempts than kills: a message cut short by every kill is still not dead-lettered
                     delivery: {max_attempts: %d}
                     store: {path: "%s", delivery_concurrency: %d}
+                    auth: {mode: disabled}
                     """.formatted(port, worker.url(), KILLS + 3, dir.resolve("data"), DELIVERY_CONCURRENCY));
 
             AtomicBoolean producing = new AtomicBoolean(true);

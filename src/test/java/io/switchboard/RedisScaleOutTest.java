@@ -89,6 +89,7 @@ class RedisScaleOutTest {
                             delivery: {max_attempts: 5}
                             store: {type: redis, url: "%s", key_prefix: "%s", instance_id: e%d,
                                     instance_timeout_ms: 3000, delivery_concurrency: %d}
+                            auth: {mode: disabled}
                             """.formatted(port, worker.url(), redis.uri(), prefix, i, DELIVERY_CONCURRENCY));
                     engines.add(EngineProcess.start(config, port, dir.resolve("engine-" + i + ".log")));
                 }

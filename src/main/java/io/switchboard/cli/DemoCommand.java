@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
             if (!noTraffic) {
                 traffic.start();
             }
-            printBanner(engine.port(), fleet);
+            printBanner(engine.port(), fleet, cfg.auth());
             ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("demo-status").daemon().factory());
             if (statusEvery > 0) {
@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         return ConfigLoader.load(file, Optional.empty(), env);
     }
 
-    private static void printBanner(int port, SimulatedFleet fleet) {
+    private static void printBanner(int port, SimulatedFleet fleet, io.switchboard.config.AuthConfig auth) {
         String base = "localhost:" + port;
         StringJoiner workers = new StringJoiner("\n");
         for (SimulatedWorker w : fleet.workers()) {
@@ -122,6 +122,7 @@ final class DemoCommand implements Callable<Integer> {
                 Switchboard demo is running.
                   dashboard   http://%1$s/
                   engine      http://%1$s      health: /health   readiness: /ready   metrics: /metrics
+                  auth        %3$s
                   workers
                 %2$s
 
@@ -134,7 +135,9 @@ final class DemoCommand implements Callable<Integer> {
                   curl -s -X DELETE localhost:9201/fault                           # heal it again
 
                 Ctrl-C drains in-flight requests and exits.
-                """.formatted(base, workers));
+                """.formatted(base, workers, auth.enabled()
+                ? "API keys required (" + auth.keys().size() + " configured): add -H 'Authorization: Bearer KEY' below"
+                : "off (auth: {mode: disabled}): every endpoint is open to anyone who can reach the port"));
     }
 
     private static String statusLine(Switchboard engine, TrafficGenerator traffic) {

@@ -4,12 +4,13 @@ import io.switchboard.observe.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code switchboard} command line: serve, check and demo. */
+/** The {@code switchboard} command line: serve, check, demo and hash-key. */
 @Command(name = "switchboard",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Message routing engine for LLM and agent workloads.",
-        subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, HashKeyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -25,6 +25,25 @@ public final class ConfigSummary {
             line(out, 1, "https (HTTP/1.1 over TLS): certificate %s, key %s%s", server.tls().cert(), server.tls().key(),
                     server.tls().keyPassword() == null ? "" : " (encrypted)");
         }
+        if (server.adminPort() != null) {
+            line(out, 1, "admin endpoints on %s:%d only", server.adminHost(), server.adminPort());
+        }
+        if (server.cors() != null) {
+            CorsConfig cors = server.cors();
+            line(out, 1, "cors from %s%s, preflights cached %d s", String.join(", ", cors.allowedOrigins()),
+                    cors.allowCredentials() ? " with credentials" : "", cors.maxAgeS());
+        }
+        AuthConfig auth = config.auth();
+        if (auth.enabled()) {
+            line(out, 0, "auth      %s; without a key: metrics %s, dashboard %s", plural(auth.keys().size(), "API key"),
+                    opening(auth.openMetrics()), opening(auth.openDashboard()));
+            int keyWidth = width(auth.keys().stream().map(ApiKeyConfig::name).toList());
+            for (ApiKeyConfig k : auth.keys()) {
+                line(out, 1, "%-" + keyWidth + "s  %s%s", k.name(), String.join(", ", k.scopes()), rate(k.rateLimit()));
+            }
+        } else {
+            line(out, 0, "auth      disabled: every endpoint is open");
+        }
 
         line(out, 0, "classes   (default: %s)", config.defaultClass());
         int nameWidth = width(config.classes().stream().map(ClassConfig::name).toList());
@@ -56,8 +75,8 @@ public final class ConfigSummary {
         line(out, 0, "routes");
         int classWidth = width(config.routes().stream().map(RouteConfig::className).toList());
         for (RouteConfig r : config.routes()) {
-            line(out, 1, "%-" + classWidth + "s -> %s%s", r.className(), r.pool(),
-                    r.fallback() == null ? "" : " (fallback " + r.fallback() + ")");
+            line(out, 1, "%-" + classWidth + "s -> %s%s%s", r.className(), r.pool(),
+                    r.fallback() == null ? "" : " (fallback " + r.fallback() + ")", rate(r.rateLimit()));
         }
 
         DeliveryConfig d = config.delivery();
@@ -154,6 +173,18 @@ public final class ConfigSummary {
     private static void line(StringBuilder out, int indent, String format, Object... args) {
         out.append("  ".repeat(indent)).append(String.format(Locale.ROOT, format, args).stripTrailing())
                 .append('\n');
+    }
+
+    private static String opening(String opening) {
+        return switch (opening) {
+            case "always" -> "open";
+            case "loopback" -> "open from this machine";
+            default -> "closed";
+        };
+    }
+
+    private static String rate(RateLimitConfig limit) {
+        return limit == null ? "" : "  max %s/s, burst %d".formatted(number(limit.perSecond()), limit.burst());
     }
 
     private static int width(List<String> values) {

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param className the class
  * @param pool      the primary pool
  * @param fallback  the pool used when the primary is exhausted, or null
+ * @param rateLimit requests per second the route takes (default: no limit); checked once the class is known
  */
 public record RouteConfig(
         @JsonProperty("class") String className,
         @JsonProperty("pool") String pool,
-        @JsonProperty("fallback") String fallback) {
+        @JsonProperty("fallback") String fallback,
+        @JsonProperty("rate_limit") RateLimitConfig rateLimit) {
 
     public RouteConfig {
         Check.name("class", className);
@@ -23,5 +25,10 @@ public record RouteConfig(
                 throw new InvalidValueException("fallback", "must differ from pool '" + pool + "'");
             }
         }
+    }
+
+    /** Compatible with configurations built before routes could be rate limited. */
+    public RouteConfig(String className, String pool, String fallback) {
+        this(className, pool, fallback, null);
     }
 }

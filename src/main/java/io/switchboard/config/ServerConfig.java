@@ -11,6 +11,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param drainTimeoutMs how long in-flight requests may take to finish on shutdown (default 30 s)
  * @param maxInFlight    requests served at once; beyond it new ones get 429 at once, which bounds memory (default 20000)
  * @param tls            serve HTTPS (HTTP/1.1 over TLS) on {@code port} instead of cleartext HTTP, or null
+ * @param adminPort      a second listener for the admin endpoints (replaying and purging dead letters), which the
+ *                       main port then does not serve (default: none; 0 picks a free port)
+ * @param adminHost      address the admin listener binds (default 127.0.0.1)
+ * @param cors           which browser origins may call the API (default: none, no CORS headers)
  */
 public record ServerConfig(
         @JsonProperty("host") String host,
@@ -18,7 +22,10 @@ public record ServerConfig(
         @JsonProperty("max_body_bytes") Long maxBodyBytes,
         @JsonProperty("drain_timeout_ms") Long drainTimeoutMs,
         @JsonProperty("max_in_flight") Integer maxInFlight,
-        @JsonProperty("tls") ServerTlsConfig tls) {
+        @JsonProperty("tls") ServerTlsConfig tls,
+        @JsonProperty("admin_port") Integer adminPort,
+        @JsonProperty("admin_host") String adminHost,
+        @JsonProperty("cors") CorsConfig cors) {
 
     public ServerConfig {
         host = Check.orDefault(host, "0.0.0.0");
@@ -32,9 +39,27 @@ public record ServerConfig(
         Check.positive("max_body_bytes", maxBodyBytes);
         Check.atLeast("drain_timeout_ms", 0, drainTimeoutMs);
         Check.atLeast("max_in_flight", 1, maxInFlight);
+        if (adminPort == null) {
+            if (adminHost != null) {
+                throw new InvalidValueException("admin_host", "goes with admin_port");
+            }
+        } else {
+            if (adminPort < 0 || adminPort > 65535) {
+                throw new InvalidValueException("admin_port", "must be between 0 and 65535, got " + adminPort);
+            }
+            if (adminPort.equals(port) && port != 0) {
+                throw new InvalidValueException("admin_port", "must differ from port (" + port + ")");
+            }
+            adminHost = Check.orDefault(adminHost, "127.0.0.1");
+        }
+    }
+
+    /** Compatible with configurations built before TLS, the admin listener and CORS existed. */
+    public ServerConfig(String host, Integer port, Long maxBodyBytes, Long drainTimeoutMs, Integer maxInFlight) {
+        this(host, port, maxBodyBytes, drainTimeoutMs, maxInFlight, null, null, null, null);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null);
     }
 }

@@ -21,7 +21,8 @@ public record SwitchboardConfig(
         @JsonProperty("logging") LoggingConfig logging,
         @JsonProperty("alerts") AlertsConfig alerts,
         @JsonProperty("events") List<EventSinkConfig> events,
-        @JsonProperty("ingress") List<IngressConfig> ingress) {
+        @JsonProperty("ingress") List<IngressConfig> ingress,
+        @JsonProperty("auth") AuthConfig auth) {
 
     public SwitchboardConfig {
         server = Check.orDefault(server, ServerConfig.defaults());
@@ -101,6 +102,12 @@ public record SwitchboardConfig(
         if (!routeIndex.containsKey(defaultClass)) {
             throw new InvalidValueException("default_class", "'" + defaultClass + "' has no route"
                     + Suggest.hint(defaultClass, routeIndex.keySet()));
+        }
+        if (auth == null) {
+            // No default: an engine without keys is open to anyone who can reach it, so that has to be said.
+            throw new InvalidValueException("auth", "is required: list API keys, auth: {keys: [{name, sha256, "
+                    + "scopes}]} (./switchboard hash-key --generate makes a key and its sha256), or turn "
+                    + "authentication off explicitly with auth: {mode: disabled}");
         }
     }
 

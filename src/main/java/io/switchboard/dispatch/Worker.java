@@ -1,6 +1,7 @@
 package io.switchboard.dispatch;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.switchboard.limit.RateLimit;
 import io.switchboard.time.Ticker;
 
 import java.net.URI;
@@ -12,10 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * breaker. Selection reads it lock-free; {@link #tryAcquire()} and {@link #release()} are the only ways to change the
  * in-flight count.
  *
- * <p>The rate limit is a generic cell rate algorithm (a token bucket kept as one timestamp): a request is admitted
- * when the theoretical arrival time of the next one is at most {@code (burst - 1)} intervals ahead of now, and each
- * admitted request moves it one interval on. Like {@code max_concurrency} it is a limit for the fleet: each engine
- * instance takes its share.
+ * <p>The rate limit is a {@link RateLimit} (a generic cell rate algorithm). Like {@code max_concurrency} it is a
+ * limit for the fleet: each engine instance takes its share.
  */
 public final class Worker {
 
@@ -36,14 +35,8 @@ public final class Worker {
     private volatile int concurrencyLimit;
     private volatile long openedAtNanos;
     private volatile boolean draining;
-    /** The configured fleet-wide rate (requests per second) and burst; 0 for no limit. */
-    private volatile double maxRate;
-    private volatile int maxBurst;
-    private volatile int instances = 1;
-    /** This instance's share: nanoseconds between requests and how far ahead the next may be booked; 0 for none. */
-    private volatile long intervalNanos;
-    private volatile long toleranceNanos;
-    private final AtomicLong nextFreeNanos = new AtomicLong(Long.MIN_VALUE);
+    /** The fleet-wide {@code max_requests_per_second} and burst, enforced at this instance's share. */
+    private final RateLimit rate = RateLimit.unlimited();
     private volatile Runnable onRelease = () -> { };
 
     public Worker(String id, String pool, URI url, int weight, int maxConcurrency, CircuitBreaker breaker,
@@ -87,10 +80,9 @@ public final class Worker {
         int limit = Math.max(1, Math.ceilDiv(maxConcurrency, Math.max(1, instances)));
         int before = concurrencyLimit;
         concurrencyLimit = limit;
-        long intervalBefore = intervalNanos;
-        this.instances = Math.max(1, instances);
-        applyRate();
-        if (limit > before || intervalNanos < intervalBefore) {
+        double rateBefore = rate.perSecond();
+        rate.share(instances);
+        if (limit > before || rate.perSecond() > rateBefore) {
             // New slots: let waiting messages take them now rather than at the next release or tick.
             onRelease.run();
         }
@@ -102,53 +94,22 @@ public final class Worker {
      * ceil({@code burst / instances}), at least 1.
      */
     public void rateLimit(double perSecond, int burst) {
-        this.maxRate = perSecond;
-        this.maxBurst = Math.max(1, burst);
-        applyRate();
-    }
-
-    private void applyRate() {
-        if (maxRate <= 0) {
-            intervalNanos = 0;
-            toleranceNanos = 0;
-            return;
-        }
-        long interval = Math.max(1, Math.round(1e9 * instances / maxRate));
-        int burst = Math.max(1, Math.ceilDiv(maxBurst, instances));
-        intervalNanos = interval;
-        toleranceNanos = (burst - 1) * interval;
+        rate.set(perSecond, burst);
     }
 
     /** This instance's share of the rate limit in requests per second, or 0 when the worker has none. */
     public double rateLimit() {
-        long interval = intervalNanos;
-        return interval == 0 ? 0 : 1e9 / interval;
+        return rate.perSecond();
     }
 
     /** Whether the rate limit admits a request now (always, without one). */
     public boolean rateAdmits() {
-        long interval = intervalNanos;
-        long next = nextFreeNanos.get();
-        return interval == 0 || next == Long.MIN_VALUE || next - ticker.nanoTime() <= toleranceNanos;
+        return !rate.limited() || rate.admits(ticker.nanoTime());
     }
 
     /** Books the next request against the rate limit; false, booking nothing, when it is not admitted now. */
     private boolean takeRate() {
-        long interval = intervalNanos;
-        if (interval == 0) {
-            return true;
-        }
-        long now = ticker.nanoTime();
-        while (true) {
-            long next = nextFreeNanos.get();
-            long from = next == Long.MIN_VALUE ? now : Math.max(next, now);
-            if (from - now > toleranceNanos) {
-                return false;
-            }
-            if (nextFreeNanos.compareAndSet(next, from + interval)) {
-                return true;
-            }
-        }
+        return !rate.limited() || rate.tryTake(ticker.nanoTime());
     }
 
     public CircuitBreaker breaker() { return breaker; }

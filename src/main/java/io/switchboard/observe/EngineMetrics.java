@@ -65,7 +65,9 @@ public final class EngineMetrics implements AutoCloseable {
                 .tag("java_version", System.getProperty("java.version", "unknown"))
                 .register(registry);
         this.delivery = new DeliveryMetrics(registry, labels);
-        this.http = new HttpMetrics(registry);
+        this.http = new HttpMetrics(registry, config.auth().enabled()
+                ? config.auth().keys().stream().map(io.switchboard.config.ApiKeyConfig::name).toList()
+                : java.util.List.of());
         this.store = new StoreMetrics(registry, labels, config.pools().keySet(), config.eventSinkNames());
     }
 

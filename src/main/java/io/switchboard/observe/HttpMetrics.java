@@ -3,15 +3,22 @@ package io.switchboard.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.ingress.IngressMetrics;
+import io.switchboard.ingress.IngressMetrics.AuthOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** Counts refused requests and renders the registry for a scrape, in OpenMetrics when the scraper asks for it. */
+/**
+ * Counts refused requests and how API keys fared, and renders the registry for a scrape, in OpenMetrics when the
+ * scraper asks for it.
+ */
 final class HttpMetrics implements IngressMetrics {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpMetrics.class);
@@ -21,9 +28,20 @@ final class HttpMetrics implements IngressMetrics {
 
     private final PrometheusMeterRegistry registry;
     private final Counter[] rejections = new Counter[Rejection.values().length];
+    /** By key label, then outcome; only the pairs that can happen exist. */
+    private final Map<String, Counter[]> auth = new HashMap<>();
 
-    HttpMetrics(PrometheusMeterRegistry registry) {
+    /** {@code keys}: the configured API keys' names (none when authentication is off, and then no counter). */
+    HttpMetrics(PrometheusMeterRegistry registry, List<String> keys) {
         this.registry = registry;
+        if (!keys.isEmpty()) {
+            registerAuth(IngressMetrics.NO_KEY, AuthOutcome.UNAUTHORIZED);
+            registerAuth(IngressMetrics.UNKNOWN_KEY, AuthOutcome.UNAUTHORIZED);
+            for (String key : keys) {
+                registerAuth(key, AuthOutcome.ACCEPTED);
+                registerAuth(key, AuthOutcome.FORBIDDEN);
+            }
+        }
         for (Rejection r : Rejection.values()) {
             rejections[r.ordinal()] = Counter.builder("switchboard.rejections")
                     .description("Requests refused, by reason")
@@ -38,6 +56,28 @@ final class HttpMetrics implements IngressMetrics {
             rejections[reason.ordinal()].increment();
         } catch (RuntimeException e) {
             LOG.warn("rejection counter failed; ignoring", e);
+        }
+    }
+
+    private void registerAuth(String key, AuthOutcome outcome) {
+        auth.computeIfAbsent(key, k -> new Counter[AuthOutcome.values().length])[outcome.ordinal()] =
+                Counter.builder("switchboard.auth")
+                        .description("Requests that needed an API key, by key name and outcome")
+                        .tag("key", key)
+                        .tag("outcome", outcome.label())
+                        .register(registry);
+    }
+
+    @Override
+    public void authenticated(String key, AuthOutcome outcome) {
+        try {
+            Counter[] byOutcome = auth.get(key);
+            Counter c = byOutcome == null ? null : byOutcome[outcome.ordinal()];
+            if (c != null) {
+                c.increment();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("authentication counter failed; ignoring", e);
         }
     }
 

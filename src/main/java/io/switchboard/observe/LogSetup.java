@@ -32,7 +32,8 @@ public final class LogSetup {
     public static final String LEVEL_ENV = "SWITCHBOARD_LOG_LEVEL";
     public static final String FORMAT_ENV = "SWITCHBOARD_LOG_FORMAT";
     static final String TEXT_PATTERN =
-            "%d{HH:mm:ss.SSS} %-5level %-12logger{0} %msg%replace( request_id=%X{request_id}){' request_id=$', ''} %kvp{NONE}%n";
+            "%d{HH:mm:ss.SSS} %-5level %-12logger{0} %msg%replace( request_id=%X{request_id}){' request_id=$', ''}"
+                    + "%replace( api_key=%X{api_key}){' api_key=$', ''} %kvp{NONE}%n";
 
     private LogSetup() {
     }

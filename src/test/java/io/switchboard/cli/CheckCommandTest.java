@@ -46,10 +46,11 @@ class CheckCommandTest {
     }
 
     @Test
-    void productionProfileLayersOverTheBase() {
+    void productionProfileLayersOverTheBaseAndWantsApiKeys() {
         Run r = run("check", "--config", "config/development.yaml", "--profile", "production");
 
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("auth.keys: mode keys needs at least one key");
     }
 
     @Test
@@ -103,7 +104,7 @@ class CheckCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"serve", "check", "demo"}) {
+        for (String cmd : new String[] {"serve", "check", "demo", "hash-key"}) {
             Run r = run(cmd, "--help");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("Usage: switchboard " + cmd);

@@ -35,6 +35,7 @@ class ServeProcessTest {
                     pools: {main: {workers: [{id: w, url: "%s"}]}}
                     routes: [{class: chat, pool: main}]
                     store: {path: "%s"}
+                    auth: {mode: disabled}
                     """.formatted(port, worker.url(), dir.resolve("data")));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),

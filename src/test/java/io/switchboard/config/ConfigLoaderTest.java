@@ -32,6 +32,7 @@ class ConfigLoaderTest {
             routes:
               - {class: strategic, pool: strong, fallback: fast}
               - {class: tactical, pool: fast}
+            auth: {mode: disabled}
             """;
 
     @TempDir
@@ -62,8 +63,10 @@ class ConfigLoaderTest {
     @Test
     void productionProfileOverridesOnlyTheKeysItLists() {
         SwitchboardConfig config = ConfigLoader.load(Path.of("config", "development.yaml"),
-                Optional.of("production"), Map.of());
+                Optional.of("production"), Map.of("SWITCHBOARD_AUTH_KEYS", "[{name: ops, sha256: "
+                        + "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad, scopes: [read]}]"));
 
+        assertThat(config.auth().enabled()).isTrue();
         assertThat(config.server().drainTimeoutMs()).isEqualTo(30_000L);
         assertThat(config.server().maxBodyBytes()).isEqualTo(1_048_576L);
         assertThat(config.circuitBreaker().openMs()).isEqualTo(30_000L);

@@ -51,6 +51,7 @@ class ConfigSummaryTest {
                   - {type: redis-list, url: "redis://127.0.0.1:6379", key: tg_list, dedup_key: "{chat}:{date}",
                      required_fields: [command, chat]}
                   - {type: redis-stream, url: "redis://127.0.0.1:6379", key: tg_commands, claim_idle_ms: 10000}
+                auth: {mode: disabled}
                 """);
 
         String summary = ConfigSummary.render(ConfigLoader.load(file, Optional.empty(), Map.of()));

@@ -9,12 +9,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /** Builds engines for tests from YAML text, with {@code {{id}}} placeholders replaced by test workers' URLs. */
 public final class Engines {
+
+    private static final Pattern AUTH_SECTION = Pattern.compile("(?m)^auth:");
 
     private Engines() {
     }
@@ -22,7 +26,8 @@ public final class Engines {
     /**
      * Loads {@code yaml} (placeholders filled from {@code workers}) through the real config loader. Unless the YAML
      * starts its store section with a path or a type ({@code store: {path: ...}}, {@code store: {type: redis...}}),
-     * the store goes to a fresh directory under {@code dir}.
+     * the store goes to a fresh directory under {@code dir}. Unless it has an {@code auth:} section, authentication
+     * is off ({@code auth: {mode: disabled}}), as the tests of everything else need.
      */
     public static SwitchboardConfig config(Path dir, String yaml, TestWorker... workers) {
         String text = yaml;
@@ -32,8 +37,13 @@ public final class Engines {
         try {
             Path file = Files.createTempFile(dir, "switchboard-", ".yaml");
             Files.writeString(file, text);
-            Map<String, String> env = text.contains("store: {path:") || text.contains("store: {type:") ? Map.of()
-                    : Map.of("SWITCHBOARD_STORE_PATH", Files.createTempDirectory(dir, "store-").toString());
+            Map<String, String> env = new HashMap<>();
+            if (!text.contains("store: {path:") && !text.contains("store: {type:")) {
+                env.put("SWITCHBOARD_STORE_PATH", Files.createTempDirectory(dir, "store-").toString());
+            }
+            if (!AUTH_SECTION.matcher(text).find()) {
+                env.put("SWITCHBOARD_AUTH_MODE", "disabled");
+            }
             return ConfigLoader.load(file, Optional.empty(), env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -80,6 +80,22 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Any method, with headers; {@code body} null for none (a JSON body otherwise). */
+    public static Answer request(int port, String method, String path, Map<String, String> headers, String body) {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    /** A GET with headers. */
+    public static Answer get(int port, String path, Map<String, String> headers) {
+        return request(port, "GET", path, headers, null);
+    }
+
     private static Answer send(HttpRequest.Builder builder) {
         try {
             var r = CLIENT.send(builder.timeout(Duration.ofSeconds(30)).build(),

@@ -13,6 +13,7 @@ import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
+import io.switchboard.time.Ticker;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -57,6 +58,9 @@ final class ApiHandler extends Handler.Abstract {
     private final ExecutorService executor;
     private final IngressMetrics metrics;
     private final DashboardRoutes views;
+    private final AccessControl access;
+    private final Cors cors;
+    private final Ticker ticker;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock idleLock = new ReentrantLock();
@@ -64,7 +68,8 @@ final class ApiHandler extends Handler.Abstract {
     private volatile boolean draining;
 
     ApiHandler(Pipeline pipeline, EnvelopeReader reader, MessageRoutes messages, Readiness readiness, int maxInFlight,
-               ExecutorService executor, IngressMetrics metrics, DashboardRoutes views) {
+               ExecutorService executor, IngressMetrics metrics, DashboardRoutes views, AccessControl access, Cors cors,
+               Ticker ticker) {
         super(InvocationType.NON_BLOCKING);
         this.pipeline = pipeline;
         this.reader = reader;
@@ -74,6 +79,9 @@ final class ApiHandler extends Handler.Abstract {
         this.executor = executor;
         this.metrics = metrics;
         this.views = views;
+        this.access = access;
+        this.cors = cors;
+        this.ticker = ticker;
     }
 
     int inFlight() {
@@ -107,6 +115,11 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put("X-Request-ID", requestId);
         int now = inFlight.incrementAndGet();
         var exchange = new Exchange(request, response, callback, requestId);
+        if (cors.isPreflight(request)) {
+            preflight(exchange);
+            return true;
+        }
+        cors.decorate(request, response.getHeaders());
         if (now > maxInFlight && !isProbe(request)) {
             // Answered on the I/O thread without reading the body: the cheapest way to stay within memory.
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
@@ -120,6 +133,16 @@ final class ApiHandler extends Handler.Abstract {
             exchange.problem(Problem.of(503, "unavailable", "Service Unavailable", "the engine is stopping"));
         }
         return true;
+    }
+
+    /** Answers a CORS preflight: 204 with what the API allows, or 403 for an origin that is not allowed. */
+    private void preflight(Exchange x) {
+        if (cors.preflight(x.request, x.response.getHeaders())) {
+            x.empty(204);
+        } else {
+            x.problem(Problem.of(403, "origin-not-allowed", "Origin Not Allowed",
+                    "the request's Origin is not in server.cors.allowed_origins"));
+        }
     }
 
     /** The caller's X-Request-ID when usable, else the trace id of its W3C traceparent, else a new trace id. */
@@ -143,6 +166,18 @@ final class ApiHandler extends Handler.Abstract {
         try {
             String path = x.request.getHttpURI().getPath();
             String method = x.request.getMethod();
+            switch (access.check(x.request, x.response.getHeaders())) {
+                case AccessControl.Verdict.Refuse r -> {
+                    x.problem(r.problem());
+                    return;
+                }
+                case AccessControl.Verdict.Pass p -> {
+                    if (p.key() != null) {
+                        // The key's name, never the key: every line about this request says who sent it.
+                        MDC.put("api_key", p.key().name());
+                    }
+                }
+            }
             switch (path) {
                 case "/health" -> only(x, method, "GET", () -> x.json(200, Map.of("status", "ok")));
                 case "/ready" -> only(x, method, "GET", () -> ready(x));
@@ -238,9 +273,23 @@ final class ApiHandler extends Handler.Abstract {
             return;
         }
         var envelope = readEnvelope(x);
-        if (envelope != null) {
-            answer(x, messages.submit(envelope, x.requestId));
+        if (envelope == null) {
+            return;
         }
+        Pipeline.Decision d = pipeline.decide(envelope);
+        if (!refusedByRoute(x, d)) {
+            answer(x, messages.submit(envelope, d, x.requestId));
+        }
+    }
+
+    /** Checks the rate limit of the route a message was given; true when it refused (and was answered). */
+    private boolean refusedByRoute(Exchange x, Pipeline.Decision d) {
+        Problem refused = access.limitRoute(d.route().className(), x.response.getHeaders());
+        if (refused == null) {
+            return false;
+        }
+        x.problem(refused);
+        return true;
     }
 
     /** While draining, new work is answered 503 at once (reads and probes still are served). */
@@ -270,7 +319,12 @@ final class ApiHandler extends Handler.Abstract {
         if (envelope == null) {
             return;
         }
-        Pipeline.Routed routed = pipeline.route(envelope, x.requestId);
+        long accepted = ticker.nanoTime();
+        Pipeline.Decision d = pipeline.decide(envelope);
+        if (refusedByRoute(x, d)) {
+            return;
+        }
+        Pipeline.Routed routed = pipeline.route(envelope, d, accepted, x.requestId);
         var headers = x.response.getHeaders();
         headers.put("X-Switchboard-Class", routed.message().className());
         switch (routed.result()) {
@@ -360,6 +414,16 @@ final class ApiHandler extends Handler.Abstract {
                 metrics.rejected(rejection);
             }
             raw(p.status(), Problem.CONTENT_TYPE, p.toJson(request.getHttpURI().getPath(), requestId));
+        }
+
+        /** An answer without a body, e.g. 204. */
+        void empty(int status) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            response.setStatus(status);
+            response.write(true, ByteBuffer.allocate(0), Callback.from(this::done, t -> done()));
         }
 
         void raw(int status, String contentType, byte[] body) {

@@ -2,13 +2,17 @@ package io.switchboard.ingress.http;
 
 import io.switchboard.AsyncPipeline;
 import io.switchboard.Pipeline;
+import io.switchboard.admission.ApiKeys;
 import io.switchboard.admission.EnvelopeParser;
+import io.switchboard.admission.RateLimits;
+import io.switchboard.config.AuthConfig;
 import io.switchboard.config.ServerConfig;
 import io.switchboard.config.ServerTlsConfig;
 import io.switchboard.ingress.EngineStatus;
 import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
 import io.switchboard.tls.KeyStores;
+import io.switchboard.time.Ticker;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -33,16 +37,20 @@ public final class HttpIngress implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final boolean tls;
+    /** The admin listener, or null when the admin endpoints are served on the main one. */
+    private final ServerConnector admin;
     private final ApiHandler handler;
     private final ExecutorService requests;
 
     /**
      * A listener for {@code pipeline} (synchronous) and {@code async} (stored messages and dead letters): refused
      * requests are counted in {@code metrics} (whose page it serves at /metrics), and {@code status} is served at
-     * /v1/health/details, /v1/stats and as the dashboard.
+     * /v1/health/details, /v1/stats and as the dashboard. Callers show API keys of {@code auth} and are held to
+     * {@code limits}; with {@code server.admin_port} a second listener serves the admin endpoints.
      */
-    public HttpIngress(ServerConfig config, Pipeline pipeline, AsyncPipeline async, EnvelopeParser parser,
-                       Readiness readiness, IngressMetrics metrics, EngineStatus status) {
+    public HttpIngress(ServerConfig config, AuthConfig auth, RateLimits limits, Pipeline pipeline, AsyncPipeline async,
+                       EnvelopeParser parser, Readiness readiness, IngressMetrics metrics, EngineStatus status,
+                       Ticker ticker) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
         this.server = new Server(threads);
@@ -57,9 +65,20 @@ public final class HttpIngress implements AutoCloseable {
         connector.setIdleTimeout(60_000);
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
+        if (config.adminPort() != null) {
+            this.admin = new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+            admin.setHost(config.adminHost());
+            admin.setPort(config.adminPort());
+            admin.setIdleTimeout(60_000);
+            admin.setName("admin");
+            server.addConnector(admin);
+        } else {
+            this.admin = null;
+        }
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
         this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes()),
-                new MessageRoutes(async), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status));
+                new MessageRoutes(async), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status),
+                new AccessControl(auth, ApiKeys.of(auth), limits, metrics, admin), Cors.of(config.cors()), ticker);
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(0);
@@ -90,11 +109,21 @@ public final class HttpIngress implements AutoCloseable {
         LOG.atInfo().addKeyValue("event", "listener_started").addKeyValue("host", connector.getHost())
                 .addKeyValue("port", connector.getLocalPort()).addKeyValue("tls", tls)
                 .log(tls ? "listening (https)" : "listening");
+        if (admin != null) {
+            LOG.atInfo().addKeyValue("event", "listener_started").addKeyValue("listener", "admin")
+                    .addKeyValue("host", admin.getHost()).addKeyValue("port", admin.getLocalPort())
+                    .log("admin endpoints listening on {}:{}", admin.getHost(), admin.getLocalPort());
+        }
     }
 
     /** The bound port (useful when configured as 0). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The bound port of the admin listener, or -1 when there is none. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.getLocalPort();
     }
 
     /** Requests being served now. */

@@ -1,6 +1,7 @@
 package io.switchboard.ingress.http;
 
 import io.switchboard.AsyncPipeline;
+import io.switchboard.Pipeline;
 import io.switchboard.message.Envelope;
 import io.switchboard.store.DeadLetterFilter;
 import io.switchboard.store.DeadLetterPage;
@@ -60,9 +61,9 @@ final class MessageRoutes {
                 || path.startsWith(DEAD_LETTERS + "/");
     }
 
-    /** {@code POST /v1/messages} with an envelope already read. */
-    Answer submit(Envelope envelope, String requestId) {
-        AsyncPipeline.Submitted s = async.submit(envelope, requestId);
+    /** {@code POST /v1/messages} with an envelope already read, classified and routed. */
+    Answer submit(Envelope envelope, Pipeline.Decision decision, String requestId) {
+        AsyncPipeline.Submitted s = async.submit(envelope, decision, requestId);
         String pool = s.decision().route().pool();
         return switch (s.submission()) {
             case Submission.Accepted a -> {
