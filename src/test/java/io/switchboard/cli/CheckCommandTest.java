@@ -81,6 +81,7 @@ class CheckCommandTest {
         Path key = Files.writeString(dir.resolve("api-key"), "sk-live-0123456789\n");
         Path file = dir.resolve("secrets.yaml");
         Files.writeString(file, """
+                auth: {mode: disabled}
                 classes: [{name: chat, patterns: ["hello"]}]
                 default_class: chat
                 pools: {main: {workers: [{id: a, url: "https://bot:${file:%s}@api.example.com/v1?key=${file:%s}"}]}}

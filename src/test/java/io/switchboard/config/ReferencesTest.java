@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class ReferencesTest {
 
     static final String BASE = """
+            auth: {mode: disabled}
             classes: [{name: chat, patterns: ['hello']}]
             default_class: chat
             routes: [{class: chat, pool: main}]

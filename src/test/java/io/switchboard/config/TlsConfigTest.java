@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class TlsConfigTest {
 
     static final String BASE = """
+            auth: {mode: disabled}
             classes: [{name: chat, patterns: ['hello']}]
             default_class: chat
             pools: {main: {workers: [{id: w, url: "https://127.0.0.1:9443/work"}]}}
