@@ -152,7 +152,7 @@ public final class Switchboard implements AutoCloseable {
                     : new RedisListIngress(ic, host(), async, maxItemBytes, ticker, reconnected));
         }
         this.ingress = new HttpIngress(config.server(), config.auth(),
-                RateLimits.of(config.routes(), ticker, cluster::instances), pipeline, async,
+                RateLimits.of(config.routes(), ticker, cluster::instances), pipeline, async, pools,
                 new EnvelopeParser(classifier::knows), this::readiness, metrics.ingress(), live, ticker);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
         this.alerts = AlertEvaluator.create(config.alerts(), metrics.registry(), ticker, this::instance);

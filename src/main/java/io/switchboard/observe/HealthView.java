@@ -23,7 +23,8 @@ final class HealthView {
     record Details(String status, boolean ready, List<PoolHealth> pools, Store store) {
     }
 
-    record PoolHealth(String name, boolean required, boolean usable, int waiting, List<WorkerHealth> workers) {
+    record PoolHealth(String name, boolean required, boolean usable, boolean paused, int waiting,
+                      List<WorkerHealth> workers) {
     }
 
     record WorkerHealth(String id, String circuit,
@@ -34,7 +35,7 @@ final class HealthView {
                         @JsonProperty("error_rate") Double errorRate,
                         @JsonProperty("p95_ms") Double p95Ms,
                         @JsonProperty("last_success") String lastSuccess,
-                        boolean healthy) {
+                        boolean healthy, boolean draining) {
     }
 
     /** The store of asynchronous messages: whether it writes, what it holds, and events waiting per sink. */
@@ -49,7 +50,7 @@ final class HealthView {
             PoolDispatcher p = e.getValue();
             List<WorkerHealth> workers = p.workers().stream().map(w -> worker(live, w)).toList();
             pools.add(new PoolHealth(e.getKey(), live.config.pools().get(e.getKey()).required(), p.hasHealthyWorker(),
-                    p.waiting(), workers));
+                    p.paused(), p.waiting(), workers));
         }
         return new EngineStatus.View(r.ready(), new Details(r.status(), r.ready(), pools, store(live)));
     }
@@ -70,7 +71,7 @@ final class HealthView {
         return new WorkerHealth(w.id(), circuit(w.breaker().getState()), w.inFlight(), w.maxConcurrency(),
                 w.concurrencyLimit(), w.rateLimit() == 0 ? null : Rounding.perSecond(w.rateLimit()), errorRate(w),
                 s.p95Millis(),
-                last == 0 ? null : Instant.ofEpochMilli(last).toString(), w.circuitAdmits());
+                last == 0 ? null : Instant.ofEpochMilli(last).toString(), w.circuitAdmits(), w.draining());
     }
 
     /** The failure share of the breaker's window, or null while it holds fewer than its minimum calls. */

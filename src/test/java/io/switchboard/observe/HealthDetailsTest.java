@@ -67,7 +67,7 @@ class HealthDetailsTest {
         assertThat(body.path("store").path("pending_events").isObject()).isTrue();
 
         JsonNode main = body.path("pools").get(0);
-        assertThat(fieldNames(main)).containsExactly("name", "required", "usable", "waiting", "workers");
+        assertThat(fieldNames(main)).containsExactly("name", "required", "usable", "paused", "waiting", "workers");
         assertThat(main.path("name").asText()).isEqualTo("main");
         assertThat(main.path("required").asBoolean()).isTrue();
         assertThat(main.path("usable").asBoolean()).isTrue();
@@ -76,7 +76,7 @@ class HealthDetailsTest {
 
         JsonNode a = main.path("workers").get(0);
         assertThat(fieldNames(a)).containsExactly("id", "circuit", "in_flight", "max_concurrency", "concurrency_limit",
-                "rate_limit", "error_rate", "p95_ms", "last_success", "healthy");
+                "rate_limit", "error_rate", "p95_ms", "last_success", "healthy", "draining");
         assertThat(a.path("id").asText()).isEqualTo("a");
         assertThat(a.path("circuit").asText()).isEqualTo("closed");
         assertThat(a.path("in_flight").asInt()).isZero();

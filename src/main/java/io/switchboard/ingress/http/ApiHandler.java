@@ -53,6 +53,7 @@ final class ApiHandler extends Handler.Abstract {
     private final Pipeline pipeline;
     private final EnvelopeReader reader;
     private final MessageRoutes messages;
+    private final AdminRoutes admin;
     private final Readiness readiness;
     private final int maxInFlight;
     private final ExecutorService executor;
@@ -67,13 +68,15 @@ final class ApiHandler extends Handler.Abstract {
     private final Condition idle = idleLock.newCondition();
     private volatile boolean draining;
 
-    ApiHandler(Pipeline pipeline, EnvelopeReader reader, MessageRoutes messages, Readiness readiness, int maxInFlight,
+    ApiHandler(Pipeline pipeline, EnvelopeReader reader, MessageRoutes messages, AdminRoutes admin, Readiness readiness,
+               int maxInFlight,
                ExecutorService executor, IngressMetrics metrics, DashboardRoutes views, AccessControl access, Cors cors,
                Ticker ticker) {
         super(InvocationType.NON_BLOCKING);
         this.pipeline = pipeline;
         this.reader = reader;
         this.messages = messages;
+        this.admin = admin;
         this.readiness = readiness;
         this.maxInFlight = maxInFlight;
         this.executor = executor;
@@ -188,6 +191,8 @@ final class ApiHandler extends Handler.Abstract {
                 default -> {
                     if (MessageRoutes.serves(path)) {
                         answer(x, messages.handle(method, path, x.request.getHttpURI().getQuery()));
+                    } else if (AdminRoutes.serves(path)) {
+                        answer(x, admin.handle(method, path));
                     } else if (DashboardRoutes.serves(path)) {
                         only(x, method, "GET", () -> x.page(views.page(path)));
                     } else {

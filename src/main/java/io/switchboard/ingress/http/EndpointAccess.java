@@ -20,7 +20,7 @@ enum EndpointAccess {
     SUBMIT(Scope.SUBMIT),
     /** A message's status, the dead letters, the health details. */
     READ(Scope.READ),
-    /** Anything that changes the dead-letter queue: replay and purge. */
+    /** Anything that changes the dead-letter queue (replay and purge), and the operator's controls under /v1/admin. */
     ADMIN(Scope.ADMIN),
     /** No such endpoint: answered 404 without asking for anything. */
     UNKNOWN(null);
@@ -53,6 +53,9 @@ enum EndpointAccess {
                 return READ;
             }
             default -> {
+                if (AdminRoutes.serves(path)) {
+                    return ADMIN;
+                }
                 if (path.startsWith(MESSAGES + "/")) {
                     return READ;
                 }

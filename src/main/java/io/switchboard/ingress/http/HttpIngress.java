@@ -8,6 +8,7 @@ import io.switchboard.admission.RateLimits;
 import io.switchboard.config.AuthConfig;
 import io.switchboard.config.ServerConfig;
 import io.switchboard.config.ServerTlsConfig;
+import io.switchboard.dispatch.PoolDispatcher;
 import io.switchboard.ingress.EngineStatus;
 import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.Readiness;
@@ -26,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -49,7 +51,7 @@ public final class HttpIngress implements AutoCloseable {
      * {@code limits}; with {@code server.admin_port} a second listener serves the admin endpoints.
      */
     public HttpIngress(ServerConfig config, AuthConfig auth, RateLimits limits, Pipeline pipeline, AsyncPipeline async,
-                       EnvelopeParser parser, Readiness readiness, IngressMetrics metrics, EngineStatus status,
+                       Map<String, PoolDispatcher> pools, EnvelopeParser parser, Readiness readiness, IngressMetrics metrics, EngineStatus status,
                        Ticker ticker) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
@@ -77,7 +79,7 @@ public final class HttpIngress implements AutoCloseable {
         }
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
         this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes()),
-                new MessageRoutes(async), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status),
+                new MessageRoutes(async), new AdminRoutes(pools), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status),
                 new AccessControl(auth, ApiKeys.of(auth), limits, metrics, admin), Cors.of(config.cors()), ticker);
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
