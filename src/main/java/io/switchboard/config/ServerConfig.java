@@ -10,13 +10,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param maxBodyBytes   largest accepted request body (default 1 MiB)
  * @param drainTimeoutMs how long in-flight requests may take to finish on shutdown (default 30 s)
  * @param maxInFlight    requests served at once; beyond it new ones get 429 at once, which bounds memory (default 20000)
+ * @param readTimeoutMs  how long a request body may take to arrive in full; a slower one gets 408 and its connection
+ *                       is closed, so a client trickling bytes cannot hold a request for long (default 30 s)
  */
 public record ServerConfig(
         @JsonProperty("host") String host,
         @JsonProperty("port") Integer port,
         @JsonProperty("max_body_bytes") Long maxBodyBytes,
         @JsonProperty("drain_timeout_ms") Long drainTimeoutMs,
-        @JsonProperty("max_in_flight") Integer maxInFlight) {
+        @JsonProperty("max_in_flight") Integer maxInFlight,
+        @JsonProperty("read_timeout_ms") Long readTimeoutMs) {
 
     public ServerConfig {
         host = Check.orDefault(host, "0.0.0.0");
@@ -24,15 +27,17 @@ public record ServerConfig(
         maxBodyBytes = Check.orDefault(maxBodyBytes, 1_048_576L);
         drainTimeoutMs = Check.orDefault(drainTimeoutMs, 30_000L);
         maxInFlight = Check.orDefault(maxInFlight, 20_000);
+        readTimeoutMs = Check.orDefault(readTimeoutMs, 30_000L);
         if (port < 0 || port > 65535) {
             throw new InvalidValueException("port", "must be between 0 and 65535, got " + port);
         }
         Check.positive("max_body_bytes", maxBodyBytes);
         Check.atLeast("drain_timeout_ms", 0, drainTimeoutMs);
         Check.atLeast("max_in_flight", 1, maxInFlight);
+        Check.positive("read_timeout_ms", readTimeoutMs);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null);
     }
 }

@@ -55,7 +55,7 @@ public final class HttpIngress implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
-        this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes()),
+        this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes(), config.readTimeoutMs()),
                 new MessageRoutes(async), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status));
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
