@@ -99,6 +99,7 @@ public final class Switchboard implements AutoCloseable {
         this.config = config;
         this.metrics = EngineMetrics.create(config, ticker);
         var classifier = Classifier.fromConfig(config);
+        metrics.bindClassifier(classifier);
         RoutingTable routes = RoutingTable.of(config.routes(), config.defaultClass());
 
         Map<String, PoolDispatcher> dispatchers = new LinkedHashMap<>();

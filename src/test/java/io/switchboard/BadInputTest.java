@@ -93,6 +93,7 @@ class BadInputTest {
                 Arguments.of("array body", "[1,2]".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", null),
                 Arguments.of("missing content", "{}".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", "content"),
                 Arguments.of("content is a number", "{\"content\":42}".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", "content"),
+                Arguments.of("number beyond a double", "{\"content\":{\"a\":[1,{\"n\":-1e400}]}}".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", "content.a[1].n"),
                 Arguments.of("unknown priority", "{\"content\":\"hi\",\"priority\":\"URGENT\"}".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", "priority"),
                 Arguments.of("priority wrong type", "{\"content\":\"hi\",\"priority\":1}".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", "priority"),
                 Arguments.of("ttl is a string", "{\"content\":\"hi\",\"ttl_ms\":\"soon\"}".getBytes(StandardCharsets.UTF_8), 422, "invalid-envelope", "ttl_ms"),

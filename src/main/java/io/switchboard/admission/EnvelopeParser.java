@@ -101,6 +101,12 @@ public final class EnvelopeParser {
             errors.add(new InvalidEnvelope.FieldError("content", "must be a string or an object, got " + kind(content)));
         } else if (content.isTextual() && content.textValue().isEmpty()) {
             errors.add(new InvalidEnvelope.FieldError("content", "must not be empty"));
+        } else if (content.isObject()) {
+            String beyond = nonFinite(content, "content");
+            if (beyond != null) {
+                errors.add(new InvalidEnvelope.FieldError(beyond, "is a number beyond the range of a double"
+                        + " (about ±1.8e308); send it as a string"));
+            }
         }
 
         Map<String, String> metadata = metadata(root.get("metadata"), errors);
@@ -175,6 +181,32 @@ public final class EnvelopeParser {
             return null;
         }
         return v;
+    }
+
+    /**
+     * The path of the first number under {@code node} too large for a double, or null. Jackson reads such a number as
+     * infinity, which JSON cannot carry: it would reach workers and the store as the string "Infinity".
+     */
+    private static String nonFinite(JsonNode node, String path) {
+        if (node.isFloatingPointNumber()) {
+            return Double.isFinite(node.doubleValue()) ? null : path;
+        }
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                String found = nonFinite(field.getValue(), path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nonFinite(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     static String kind(JsonNode n) {

@@ -57,6 +57,11 @@ final class CachingClassifier implements RuleClassifier {
         return cache.stats();
     }
 
+    @Override
+    public long regexSearchesStopped() {
+        return rules.regexSearchesStopped();
+    }
+
     /** The number of cached results, after pending maintenance; for tests. */
     long cachedEntries() {
         cache.cleanUp();

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 /**
  * One rule ready to evaluate.
  *
+ * @param key           the config key of the rule, e.g. {@code classes[2].rules[0]}; names its regexes in warnings
  * @param name          shown in explanations
  * @param className     the class it votes for
  * @param score         higher wins
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * @param metadata      one full-match pattern per metadata key, aligned with {@code metadataKeys}
  * @param fields        its field matchers, sorted by path
  */
-record CompiledRule(String name, String className, int score, String[] keywords, int firstPattern, int patternCount,
+record CompiledRule(String key, String name, String className, int score, String[] keywords, int firstPattern, int patternCount,
                     String[] metadataKeys, Pattern[] metadata, Field[] fields) {
 
     /**
@@ -25,8 +26,11 @@ record CompiledRule(String name, String className, int score, String[] keywords,
      */
     record Field(String path, int slot, String text, Pattern regex) {
 
-        boolean matches(String value) {
-            return value != null && (regex == null ? text.equals(value) : regex.matcher(value).matches());
+        boolean matches(String value, CompiledRule rule, RegexBudget budget) {
+            if (value == null) {
+                return false;
+            }
+            return regex == null ? text.equals(value) : budget.matches(regex, value, rule.key() + ".fields." + path, rule.name());
         }
     }
 
@@ -35,10 +39,10 @@ record CompiledRule(String name, String className, int score, String[] keywords,
         return keywords.length == 0 && patternCount == 0;
     }
 
-    boolean metadataMatches(Map<String, String> values) {
+    boolean metadataMatches(Map<String, String> values, RegexBudget budget) {
         for (int i = 0; i < metadataKeys.length; i++) {
             String value = values.get(metadataKeys[i]);
-            if (value == null || !metadata[i].matcher(value).matches()) {
+            if (value == null || !budget.matches(metadata[i], value, key + ".metadata." + metadataKeys[i], name)) {
                 return false;
             }
         }
@@ -50,12 +54,12 @@ record CompiledRule(String name, String className, int score, String[] keywords,
     }
 
     /** Whether every field matcher matches; {@code values} is what {@link ContentFields#read} found, or null. */
-    boolean fieldsMatch(String[] values) {
+    boolean fieldsMatch(String[] values, RegexBudget budget) {
         if (values == null) {
             return false;
         }
         for (Field field : fields) {
-            if (!field.matches(values[field.slot()])) {
+            if (!field.matches(values[field.slot()], this, budget)) {
                 return false;
             }
         }

@@ -30,4 +30,7 @@ public interface RuleClassifier extends Classifier {
 
     /** Hit and miss counts of the result cache; all zero when caching is off. */
     CacheStats cacheStats();
+
+    /** Regex searches stopped at their work bound (and counted as no match) since compilation. */
+    long regexSearchesStopped();
 }

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * occurrence {@code [a, b)} and is at most {@code L} long, so it starts in {@code [b - L, a]} and never reads past
  * {@code a + L}. Searching that window (with transparent, non-anchoring bounds, so lookaround, {@code \b} and anchors
  * see the whole text) finds exactly the match a search of the whole text would find there.
+ *
+ * <p>Every regex search reads the text through a {@link RegexBudget}: one that backtracks past its bound counts as
+ * no match, so a pattern that is slow on some text costs that message a bounded time and never hangs the thread.
  */
 final class RuleSetClassifier implements RuleClassifier {
 
@@ -48,6 +51,8 @@ final class RuleSetClassifier implements RuleClassifier {
 
     private final CompiledRule[] rules;
     private final Pattern[] patterns;
+    /** The config key of each pattern, for warnings. */
+    private final String[] patternKeys;
     private final int[] maxLength;
     private final Literals literals;
     private final Map<String, Priority> priorities;
@@ -55,12 +60,14 @@ final class RuleSetClassifier implements RuleClassifier {
     private final String[] metadataKeys;
     /** Reads the field paths rules test; null when no rule has field matchers. */
     private final ContentFields fields;
+    private final RegexBudget budget = new RegexBudget();
 
-    RuleSetClassifier(CompiledRule[] rules, Pattern[] patterns, int[] maxLength, Literals literals,
-                      Map<String, Priority> priorities, String defaultClass, String[] metadataKeys,
+    RuleSetClassifier(CompiledRule[] rules, Pattern[] patterns, String[] patternKeys, int[] maxLength,
+                      Literals literals, Map<String, Priority> priorities, String defaultClass, String[] metadataKeys,
                       ContentFields fields) {
         this.rules = rules;
         this.patterns = patterns;
+        this.patternKeys = patternKeys;
         this.maxLength = maxLength;
         this.literals = literals;
         this.priorities = priorities;
@@ -92,6 +99,11 @@ final class RuleSetClassifier implements RuleClassifier {
         return CacheStats.empty();
     }
 
+    @Override
+    public long regexSearchesStopped() {
+        return budget.stoppedSearches();
+    }
+
     /** The metadata keys any rule tests, sorted; only these can change a decision. */
     String[] metadataKeys() {
         return metadataKeys;
@@ -121,13 +133,13 @@ final class RuleSetClassifier implements RuleClassifier {
         boolean fieldsRead = false;
         for (int r = 0; r < rules.length; r++) {
             CompiledRule rule = rules[r];
-            boolean ok = rule.metadataMatches(metadata);
+            boolean ok = rule.metadataMatches(metadata, budget);
             if (ok && rule.hasFields()) {
                 if (!fieldsRead) {
                     fieldValues = fields.read(text);
                     fieldsRead = true;
                 }
-                ok = rule.fieldsMatch(fieldValues);
+                ok = rule.fieldsMatch(fieldValues, budget);
             }
             eligible[r] = ok;
             anyEligible |= ok;
@@ -183,7 +195,7 @@ final class RuleSetClassifier implements RuleClassifier {
             return rule.keywords()[keyword];
         }
         for (int p = rule.firstPattern(); p < rule.firstPattern() + rule.patternCount(); p++) {
-            String found = search(p, text, scan);
+            String found = search(p, rule, text, scan);
             if (found != null) {
                 return truncate(found);
             }
@@ -191,13 +203,25 @@ final class RuleSetClassifier implements RuleClassifier {
         return null;
     }
 
-    /** The leftmost match of pattern {@code p}, as a search of the whole text would find it, or null. */
-    private String search(int p, String text, Scan scan) {
+    /**
+     * The leftmost match of pattern {@code p} of {@code rule}, as a search of the whole text would find it, or null;
+     * null too when the search ran out of its budget.
+     */
+    private String search(int p, CompiledRule rule, String text, Scan scan) {
         int longest = maxLength[p];
         if (longest != ALWAYS_RUN && !scan.candidate[p]) {
             return null;
         }
-        Matcher m = patterns[p].matcher(text);
+        try {
+            return find(p, text, scan, longest);
+        } catch (BudgetedText.Exhausted e) {
+            budget.stopped(patternKeys[p], rule.name(), text.length());
+            return null;
+        }
+    }
+
+    private String find(int p, String text, Scan scan, int longest) {
+        Matcher m = patterns[p].matcher(RegexBudget.text(text));
         if (longest < 0) {
             return m.find() ? m.group() : null;
         }

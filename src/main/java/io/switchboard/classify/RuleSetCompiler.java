@@ -22,6 +22,8 @@ final class RuleSetCompiler {
 
     private final List<CompiledRule> rules = new ArrayList<>();
     private final List<Pattern> patterns = new ArrayList<>();
+    /** The config key of each pattern, aligned with {@link #patterns}. */
+    private final List<String> patternKeys = new ArrayList<>();
     private final List<Integer> maxLengths = new ArrayList<>();
     private final Map<String, Integer> literalIds = new HashMap<>();
     private final List<String> literals = new ArrayList<>();
@@ -73,6 +75,7 @@ final class RuleSetCompiler {
         for (int k = 0; k < config.patterns().size(); k++) {
             String regex = config.patterns().get(k);
             patterns.add(compileRegex(key + ".patterns[" + k + "]", where, regex));
+            patternKeys.add(key + ".patterns[" + k + "]");
             RequiredLiterals.Prefilter prefilter = RequiredLiterals.of(regex);
             maxLengths.add(prefilter == null ? RuleSetClassifier.ALWAYS_RUN
                     : prefilter.bounded() ? prefilter.maxLength() : RuleSetClassifier.UNBOUNDED);
@@ -107,7 +110,7 @@ final class RuleSetCompiler {
                     : new CompiledRule.Field(paths[k], slot, matcher, null);
         }
 
-        rules.add(new CompiledRule(config.name(), className, config.score(), keywords, firstPattern,
+        rules.add(new CompiledRule(key, config.name(), className, config.score(), keywords, firstPattern,
                 config.patterns().size(), keys, matchers, fields));
     }
 
@@ -153,7 +156,8 @@ final class RuleSetCompiler {
                 keywordRule, keywordIndex, literalPatterns);
         int[] maxLength = maxLengths.stream().mapToInt(Integer::intValue).toArray();
         ContentFields fields = fieldSlots.isEmpty() ? null : new ContentFields(List.copyOf(fieldSlots.keySet()));
-        return new RuleSetClassifier(rules.toArray(CompiledRule[]::new), patterns.toArray(Pattern[]::new), maxLength,
-                tables, priorities, defaultClass, metadataKeys.toArray(String[]::new), fields);
+        return new RuleSetClassifier(rules.toArray(CompiledRule[]::new), patterns.toArray(Pattern[]::new),
+                patternKeys.toArray(String[]::new), maxLength, tables, priorities, defaultClass,
+                metadataKeys.toArray(String[]::new), fields);
     }
 }

@@ -13,7 +13,8 @@ import java.util.regex.PatternSyntaxException;
  * metadata matcher or field matcher.
  *
  * @param name     shown in explanations (default {@code <class>#<index>})
- * @param patterns Java regular expressions searched in the text
+ * @param patterns Java regular expressions searched in the text; shapes that backtrack catastrophically (see
+ *                 {@link BacktrackingCheck}) are refused here, in metadata and field matchers too
  * @param keywords words or phrases found case-insensitively on word boundaries
  * @param metadata metadata key to a regular expression its value must fully match
  * @param fields   a field path of content that is a JSON object ({@code meta.source}: dots step into nested objects)
@@ -80,6 +81,10 @@ public record RuleConfig(
         } catch (PatternSyntaxException e) {
             throw new InvalidValueException(key, "'" + regex + "' is not a valid regular expression: "
                     + e.getDescription() + " near index " + e.getIndex());
+        }
+        String risk = BacktrackingCheck.problem(regex);
+        if (risk != null) {
+            throw new InvalidValueException(key, "'" + regex + "' can backtrack catastrophically: " + risk);
         }
     }
 }

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                       main port then does not serve (default: none; 0 picks a free port)
  * @param adminHost      address the admin listener binds (default 127.0.0.1)
  * @param cors           which browser origins may call the API (default: none, no CORS headers)
+ * @param readTimeoutMs  how long a request body may take to arrive in full; a slower one gets 408 and its connection
+ *                       is closed, so a client trickling bytes cannot hold a request for long (default 30 s)
  */
 public record ServerConfig(
         @JsonProperty("host") String host,
@@ -25,7 +27,8 @@ public record ServerConfig(
         @JsonProperty("tls") ServerTlsConfig tls,
         @JsonProperty("admin_port") Integer adminPort,
         @JsonProperty("admin_host") String adminHost,
-        @JsonProperty("cors") CorsConfig cors) {
+        @JsonProperty("cors") CorsConfig cors,
+        @JsonProperty("read_timeout_ms") Long readTimeoutMs) {
 
     public ServerConfig {
         host = Check.orDefault(host, "0.0.0.0");
@@ -33,6 +36,7 @@ public record ServerConfig(
         maxBodyBytes = Check.orDefault(maxBodyBytes, 1_048_576L);
         drainTimeoutMs = Check.orDefault(drainTimeoutMs, 30_000L);
         maxInFlight = Check.orDefault(maxInFlight, 20_000);
+        readTimeoutMs = Check.orDefault(readTimeoutMs, 30_000L);
         if (port < 0 || port > 65535) {
             throw new InvalidValueException("port", "must be between 0 and 65535, got " + port);
         }
@@ -52,11 +56,12 @@ public record ServerConfig(
             }
             adminHost = Check.orDefault(adminHost, "127.0.0.1");
         }
+        Check.positive("read_timeout_ms", readTimeoutMs);
     }
 
     /** Compatible with configurations built before TLS, the admin listener and CORS existed. */
     public ServerConfig(String host, Integer port, Long maxBodyBytes, Long drainTimeoutMs, Integer maxInFlight) {
-        this(host, port, maxBodyBytes, drainTimeoutMs, maxInFlight, null, null, null, null);
+        this(host, port, maxBodyBytes, drainTimeoutMs, maxInFlight, null, null, null, null, null);
     }
 
     public static ServerConfig defaults() {

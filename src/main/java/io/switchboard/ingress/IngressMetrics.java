@@ -53,7 +53,7 @@ public interface IngressMetrics {
         RATE_LIMITED,
         /** The deadline passed before a worker answered (504). */
         EXPIRED,
-        /** The request itself was unacceptable: unreadable, too large, not JSON, invalid fields (400/413/415/422). */
+        /** The request itself was unacceptable: unreadable, too slow, too large, not JSON, invalid fields (400/408/413/415/422). */
         INVALID,
         /** No healthy worker before the deadline (503). */
         NO_WORKER,

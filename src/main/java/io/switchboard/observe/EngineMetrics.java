@@ -2,6 +2,7 @@ package io.switchboard.observe;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.classify.Classifier;
+import io.switchboard.classify.RuleClassifier;
 import io.switchboard.cluster.Cluster;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.deliver.DeliveryObserver;
@@ -140,6 +142,14 @@ public final class EngineMetrics implements AutoCloseable {
     /** {@code classifier}, timing each classification. */
     public Classifier timed(Classifier classifier) {
         return new TimedClassifier(classifier, ticker, labels, registry);
+    }
+
+    /** Adds the counter of regex searches the classifier stopped at their work bound. */
+    public void bindClassifier(RuleClassifier classifier) {
+        FunctionCounter.builder("switchboard.classification.regex.stopped", classifier,
+                        RuleClassifier::regexSearchesStopped)
+                .description("Regex searches of classification rules stopped at their work bound, counted as no match")
+                .register(registry);
     }
 
     /** Adds the gauges of a pool and its workers: queue depth, in flight, circuit state, health; and breaker refusals. */

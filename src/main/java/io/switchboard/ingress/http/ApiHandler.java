@@ -243,7 +243,7 @@ final class ApiHandler extends Handler.Abstract {
         x.raw(200, page.contentType(), page.body());
     }
 
-    private void classify(Exchange x) throws IOException {
+    private void classify(Exchange x) throws InterruptedException {
         var envelope = readEnvelope(x);
         if (envelope == null) {
             return;
@@ -273,7 +273,7 @@ final class ApiHandler extends Handler.Abstract {
         return m;
     }
 
-    private void submit(Exchange x) throws IOException {
+    private void submit(Exchange x) throws InterruptedException {
         if (refusedWhileDraining(x)) {
             return;
         }
@@ -316,7 +316,7 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private void route(Exchange x) throws IOException, InterruptedException {
+    private void route(Exchange x) throws InterruptedException {
         if (refusedWhileDraining(x)) {
             return;
         }
@@ -372,7 +372,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Reads and parses the body, answering the problem itself when it is refused; null then. */
-    private io.switchboard.message.Envelope readEnvelope(Exchange x) throws IOException {
+    private io.switchboard.message.Envelope readEnvelope(Exchange x) throws InterruptedException {
         return switch (reader.read(x.request)) {
             case EnvelopeReader.Read.Envelope e -> e.envelope();
             case EnvelopeReader.Read.Refused r -> {

@@ -5,13 +5,14 @@ import io.switchboard.admission.InvalidEnvelope;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** Reads a request's body as an envelope: content type, size limit, then the parser's checks. */
+/**
+ * Reads a request's body as an envelope: content type, size limit, then the parser's checks. The body must arrive in
+ * full within {@code server.read_timeout_ms} (see {@link BodyReader}).
+ */
 final class EnvelopeReader {
 
     /** How much of a refused body is read and dropped so the client sees the answer instead of a reset. */
@@ -29,44 +30,47 @@ final class EnvelopeReader {
 
     private final EnvelopeParser parser;
     private final long maxBodyBytes;
+    private final long readTimeoutMs;
 
-    EnvelopeReader(EnvelopeParser parser, long maxBodyBytes) {
+    EnvelopeReader(EnvelopeParser parser, long maxBodyBytes, long readTimeoutMs) {
         this.parser = parser;
         this.maxBodyBytes = maxBodyBytes;
+        this.readTimeoutMs = readTimeoutMs;
     }
 
-    Read read(Request request) throws IOException {
-        InputStream in = Request.asInputStream(request);
+    Read read(Request request) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!isJson(type)) {
-            return refuse(in, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+            return refuse(request, deadline, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                     "send the envelope as application/json (UTF-8)" + (type == null ? "; no Content-Type was given"
                             : ", not " + type)));
         }
-        long declared = request.getLength();
-        byte[] body = declared > maxBodyBytes ? null : readLimited(in, declared, maxBodyBytes);
-        if (body == null) {
-            return refuse(in, tooLarge());
+        if (request.getLength() > maxBodyBytes) {
+            return refuse(request, deadline, tooLarge());
         }
-        return switch (parser.parse(body)) {
-            case EnvelopeParser.Result.Valid v -> new Read.Envelope(v.envelope());
-            case EnvelopeParser.Result.Invalid i -> new Read.Refused(invalid(i.problem()), false);
+        return switch (BodyReader.read(request, maxBodyBytes, deadline)) {
+            case BodyReader.Body.Complete body -> switch (parser.parse(body.bytes())) {
+                case EnvelopeParser.Result.Valid v -> new Read.Envelope(v.envelope());
+                case EnvelopeParser.Result.Invalid i -> new Read.Refused(invalid(i.problem()), false);
+            };
+            case BodyReader.Body.TooLarge t -> refuse(request, deadline, tooLarge());
+            case BodyReader.Body.TimedOut t -> new Read.Refused(Problem.of(408, "request-timeout", "Request Timeout",
+                    "the request body did not arrive in full within server.read_timeout_ms (" + readTimeoutMs
+                            + " ms)"), true);
+            case BodyReader.Body.Broken b -> new Read.Refused(Problem.of(400, "malformed-body",
+                    "Malformed Request Body", "the request body ended before it was complete"), true);
         };
     }
 
     /**
      * Refuses a body. Clients that are still uploading often miss an early answer (the connection is reset under
-     * them), so up to {@link #DISCARD_LIMIT} bytes of the rest are read and dropped first; beyond that the
-     * connection is closed after the answer.
+     * them), so up to {@link #DISCARD_LIMIT} bytes of the rest are read and dropped first, within the read deadline;
+     * beyond that (or when the declared length is larger) the connection is closed after the answer.
      */
-    private static Read refuse(InputStream in, Problem problem) throws IOException {
-        long left = DISCARD_LIMIT;
-        byte[] sink = new byte[8192];
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) != -1) {
-            left -= n;
-        }
-        return new Read.Refused(problem, left <= 0);
+    private static Read refuse(Request request, long deadline, Problem problem) throws InterruptedException {
+        boolean drained = request.getLength() <= DISCARD_LIMIT && BodyReader.discard(request, DISCARD_LIMIT, deadline);
+        return new Read.Refused(problem, !drained);
     }
 
     private Problem tooLarge() {
@@ -105,25 +109,4 @@ final class EnvelopeReader {
         }
         return true;
     }
-
-    /** Reads at most {@code limit} bytes; null when there are more. A declared length is read in one piece. */
-    private static byte[] readLimited(InputStream in, long declared, long limit) throws IOException {
-        if (declared >= 0) {
-            byte[] body = in.readNBytes((int) declared);
-            return in.read() == -1 ? body : null;
-        }
-        var out = new ByteArrayOutputStream((int) Math.min(limit, 8192));
-        byte[] buf = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) != -1) {
-            total += n;
-            if (total > limit) {
-                return null;
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
 }

@@ -78,7 +78,7 @@ public final class HttpIngress implements AutoCloseable {
             this.admin = null;
         }
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
-        this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes()),
+        this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes(), config.readTimeoutMs()),
                 new MessageRoutes(async), new AdminRoutes(pools), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status),
                 new AccessControl(auth, ApiKeys.of(auth), limits, metrics, admin), Cors.of(config.cors()), ticker);
         server.setHandler(handler);

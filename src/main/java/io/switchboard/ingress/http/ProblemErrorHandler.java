@@ -13,9 +13,17 @@ import java.nio.ByteBuffer;
 /** Makes errors Jetty raises itself (malformed HTTP, oversized headers, failures) problem+json, never HTML or stacks. */
 final class ProblemErrorHandler extends ErrorHandler {
 
+    private static final String UNSUPPORTED_VERSION = "unsupported HTTP version; send HTTP/1.1 or HTTP/2";
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
+        if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // HTTP/0.9, a garbled or unknown version: a malformed request like any other, so 400, never a 5xx.
+            code = HttpStatus.BAD_REQUEST_400;
+            message = UNSUPPORTED_VERSION;
+            response.setStatus(code);
+        }
         Problem p = Problem.of(code, slugFor(code), HttpStatus.getMessage(code), safe(message, code));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
         response.write(true, ByteBuffer.wrap(p.toJson(request.getHttpURI().getPath(), null)), callback);

@@ -14,7 +14,7 @@ final class Rejections {
     /** The rejection {@code problem} stands for, or null. */
     static Rejection of(Problem problem) {
         return switch (problem.status()) {
-            case 400, 413, 415, 422 -> Rejection.INVALID;
+            case 400, 408, 413, 415, 422 -> Rejection.INVALID;
             case 429 -> "rate-limited".equals(problem.slug()) ? Rejection.RATE_LIMITED : Rejection.OVERLOAD;
             case 503 -> switch (problem.slug()) {
                 case "no-worker" -> Rejection.NO_WORKER;

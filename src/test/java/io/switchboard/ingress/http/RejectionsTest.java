@@ -15,6 +15,7 @@ class RejectionsTest {
     @Test
     void badInputOfEveryKindIsInvalid() {
         assertThat(of(400, "malformed-body")).isEqualTo(Rejection.INVALID);
+        assertThat(of(408, "request-timeout")).isEqualTo(Rejection.INVALID);
         assertThat(of(413, "body-too-large")).isEqualTo(Rejection.INVALID);
         assertThat(of(415, "unsupported-media-type")).isEqualTo(Rejection.INVALID);
         assertThat(of(422, "invalid-envelope")).isEqualTo(Rejection.INVALID);
