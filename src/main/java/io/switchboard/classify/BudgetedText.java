@@ -3,7 +3,7 @@ package io.switchboard.classify;
 /**
  * A text as a regex search reads it, with a bound on how many characters the search may read: past it the search
  * stops with {@link Exhausted}. Every character the regex engine looks at goes through {@link #charAt}, so the bound
- * caps its work whatever the pattern, backtracking included. One instance serves one search on one thread.
+ * caps its work whatever the pattern, backtracking included. One instance serves one search at a time on one thread.
  */
 final class BudgetedText implements CharSequence {
 
@@ -22,6 +22,11 @@ final class BudgetedText implements CharSequence {
     BudgetedText(String text, long budget) {
         this.text = text;
         this.left = budget;
+    }
+
+    /** Sets the reads left for the next search. */
+    void refill(long budget) {
+        left = budget;
     }
 
     @Override

@@ -221,7 +221,7 @@ final class RuleSetClassifier implements RuleClassifier {
     }
 
     private String find(int p, String text, Scan scan, int longest) {
-        Matcher m = patterns[p].matcher(RegexBudget.text(text));
+        Matcher m = patterns[p].matcher(scan.budgeted());
         if (longest < 0) {
             return m.find() ? m.group() : null;
         }
@@ -266,6 +266,8 @@ final class RuleSetClassifier implements RuleClassifier {
         final boolean[] eligible;
         /** What {@link ContentFields#read} found, when a rule needed it. */
         final String[] fieldValues;
+        /** The text as searches read it; one per message, refilled for each search. */
+        private BudgetedText budgeted;
         final int[] keyword;
         final boolean[] candidate;
         /** Per bounded pattern: the windows (start, last start) where a match may begin, and how many were seen. */
@@ -283,6 +285,16 @@ final class RuleSetClassifier implements RuleClassifier {
             this.windows = new int[patterns.length][];
             this.windowCount = new int[patterns.length];
             this.firstStart = new int[patterns.length];
+        }
+
+        /** The text with a fresh budget for one search. */
+        BudgetedText budgeted() {
+            if (budgeted == null) {
+                budgeted = RegexBudget.text(text);
+            } else {
+                budgeted.refill(RegexBudget.of(text.length()));
+            }
+            return budgeted;
         }
 
         @Override
