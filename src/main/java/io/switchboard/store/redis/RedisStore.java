@@ -1,15 +1,11 @@
 package io.switchboard.store.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.switchboard.redis.RedisLink;
 import io.switchboard.store.AttemptError;
 import io.switchboard.store.DeadLetterFilter;
 import io.switchboard.store.DeadLetterPage;
@@ -81,7 +77,7 @@ public final class RedisStore implements Store {
     private final BiFunction<String, StoredMessage, byte[]> events;
     private final LongConsumer commitObserver;
     private final Runnable reconnected;
-    private final RedisClient client;
+    private final RedisLink link;
     private final ReentrantLock connecting = new ReentrantLock();
     /** Held while claiming and while sweeping, so a sweep never sees a claimed message before {@link #held} does. */
     private final ReentrantLock claiming = new ReentrantLock();
@@ -90,13 +86,11 @@ public final class RedisStore implements Store {
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("redis-store").daemon().factory());
     private final AtomicLong reconnects = new AtomicLong();
-    private volatile StatefulRedisConnection<String, String> connection;
     private volatile boolean healthy;
     private volatile boolean needsSweep = true;
     private volatile long nextConnectAt;
     private volatile long reapNotBefore;
-    private long backoff = 100;
-    private boolean connectedBefore;
+    private volatile long backoff = 100;
     private volatile long lastFailureLog;
     private volatile Map<MessageStatus, Long> counts = emptyCounts();
     private volatile Map<String, Long> pending = Map.of();
@@ -115,14 +109,7 @@ public final class RedisStore implements Store {
         this.events = events;
         this.commitObserver = commitObserver;
         this.reconnected = reconnected;
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(settings.writeTimeout());
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.writeTimeout()).build())
-                .build());
+        this.link = new RedisLink(settings.url(), settings.writeTimeout(), settings.writeTimeout(), this::connected);
     }
 
     /**
@@ -169,23 +156,18 @@ public final class RedisStore implements Store {
 
     /** The connection, made on first use and again after it is lost (not more often than a growing backoff). */
     private RedisCommands<String, String> redis() throws StoreUnavailableException {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null && c.isOpen()) {
-            return c.sync();
+        if (link.connected()) {
+            return link.commands();
         }
         connecting.lock();
         try {
-            c = connection;
-            if (c != null && c.isOpen()) {
-                return c.sync();
-            }
             long now = System.currentTimeMillis();
-            if (now < nextConnectAt) {
+            if (!link.connected() && now < nextConnectAt) {
                 throw new StoreUnavailableException("redis at " + redacted(settings.url()) + " is unreachable; "
                         + "trying again in " + (nextConnectAt - now) + " ms");
             }
             try {
-                c = client.connect();
+                return link.commands();
             } catch (RedisException e) {
                 nextConnectAt = now + backoff;
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -193,33 +175,25 @@ public final class RedisStore implements Store {
                 throw new StoreUnavailableException("redis at " + redacted(settings.url()) + " is unreachable: "
                         + e.getMessage(), e);
             }
-            backoff = 100;
-            connection = c;
-            healthy = true;
-            needsSweep = true;
-            // Everyone's heartbeats may have lapsed while Redis was away: give them time to beat before reaping.
-            reapNotBefore = ticker.currentTimeMillis() + settings.engineTimeoutMs();
-            if (connectedBefore) {
-                reconnects.incrementAndGet();
-                reconnected.run();
-            }
-            LOG.atInfo().addKeyValue("event", connectedBefore ? "store_reconnected" : "store_connected")
-                    .addKeyValue("url", redacted(settings.url())).addKeyValue("reconnects", reconnects.get())
-                    .log("store {} redis at {}", connectedBefore ? "reconnected to" : "connected to",
-                            redacted(settings.url()));
-            connectedBefore = true;
-            return c.sync();
         } finally {
             connecting.unlock();
         }
     }
 
-    private void dropConnection(RedisCommands<String, String> failed) {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null && c.sync() == failed) {
-            connection = null;
-            c.closeAsync();
+    /** A new connection (the first, or one after a loss): the sweep and the reaping wait are due again. */
+    private void connected(boolean again) {
+        backoff = 100;
+        healthy = true;
+        needsSweep = true;
+        // Everyone's heartbeats may have lapsed while Redis was away: give them time to beat before reaping.
+        reapNotBefore = ticker.currentTimeMillis() + settings.engineTimeoutMs();
+        if (again) {
+            reconnects.incrementAndGet();
+            reconnected.run();
         }
+        LOG.atInfo().addKeyValue("event", again ? "store_reconnected" : "store_connected")
+                .addKeyValue("url", redacted(settings.url())).addKeyValue("reconnects", reconnects.get())
+                .log("store {} redis at {}", again ? "reconnected to" : "connected to", redacted(settings.url()));
     }
 
     /** Marks the store failing after {@code e}, logging at most every ten seconds. */
@@ -245,11 +219,7 @@ public final class RedisStore implements Store {
             healthy = true;
             return out;
         } catch (RedisException e) {
-            if (!(e instanceof io.lettuce.core.RedisCommandExecutionException)) {
-                // Lost, or not answering in time: the next call connects afresh (a lost connection is not
-                // re-made by the client itself, and it would reject every command).
-                dropConnection(redis);
-            }
+            link.failed(redis, e);
             failed(e);
             throw new StoreUnavailableException("redis at " + redacted(settings.url()) + ": " + e.getMessage(), e);
         }
@@ -783,11 +753,7 @@ public final class RedisStore implements Store {
             LOG.warn("store: could not hand back this engine's in-flight messages ({}); another engine takes them "
                     + "up after store.instance_timeout_ms", e.getMessage());
         }
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        link.close();
         LOG.atInfo().addKeyValue("event", "store_closed").log("store closed");
     }
 }
