@@ -3,6 +3,7 @@ package io.switchboard.ingress.redis;
 import io.switchboard.AsyncPipeline;
 import io.switchboard.config.IngressConfig;
 import io.switchboard.ingress.PullIngress;
+import io.lettuce.core.RedisException;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -21,6 +22,8 @@ abstract class RedisIngress implements PullIngress {
     protected final DedupWindow duplicates;
     protected final IngressConnection connection;
     protected volatile boolean running;
+    private final String what;
+    private final Logger log;
     private Thread thread;
 
     /**
@@ -31,6 +34,8 @@ abstract class RedisIngress implements PullIngress {
     RedisIngress(IngressConfig config, String what, AsyncPipeline async, long maxItemBytes, Runnable reconnected,
                  Logger log) {
         this.config = config;
+        this.what = what;
+        this.log = log;
         this.intake = new ItemIntake(async, maxItemBytes, config.requiredFields());
         this.duplicates = new DedupWindow(config, log);
         this.connection = new IngressConnection(config, what, log, reconnected);
@@ -43,6 +48,21 @@ abstract class RedisIngress implements PullIngress {
     protected final void startLoop() {
         running = true;
         thread = Thread.ofVirtual().name("ingress-redis-" + config.key()).start(this::loop);
+    }
+
+    /**
+     * After Redis failed with {@code e}: logs it, drops the connection (the next read connects afresh) and waits
+     * {@code backoff} ms; false when the ingress was stopped meanwhile (or already).
+     */
+    protected final boolean unavailable(RedisException e, long backoff) {
+        if (!running) {
+            return false;
+        }
+        log.atWarn().addKeyValue("event", "ingress_redis_unavailable").addKeyValue("key", config.key())
+                .addKeyValue("retry_in_ms", backoff)
+                .log("{} {}: {}; trying again in {} ms", what, config.key(), e.getMessage(), backoff);
+        connection.drop();
+        return pause(backoff);
     }
 
     /** Waits {@code millis}; false when stopped meanwhile. */

@@ -67,16 +67,9 @@ public final class RedisListIngress extends RedisIngress {
                     take(redis, item, true);
                 }
             } catch (RedisException e) {
-                if (!running) {
-                    return;
-                }
                 // After a reconnect the processing list is read again: an item whose removal failed is taken up.
                 recovered = false;
-                LOG.atWarn().addKeyValue("event", "ingress_redis_unavailable").addKeyValue("key", config.key())
-                        .addKeyValue("retry_in_ms", backoff)
-                        .log("redis list ingress {}: {}; trying again in {} ms", config.key(), e.getMessage(), backoff);
-                connection.drop();
-                if (!pause(backoff)) {
+                if (!unavailable(e, backoff)) {
                     return;
                 }
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);

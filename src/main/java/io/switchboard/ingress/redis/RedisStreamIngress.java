@@ -106,18 +106,10 @@ public final class RedisStreamIngress extends RedisIngress {
                 backoff = 100;
                 takeAll(redis, entries, false);
             } catch (RedisException e) {
-                if (!running) {
-                    return;
-                }
                 // After a reconnect the group is made sure of and this consumer's pending entries are read again: an
                 // entry whose XACK failed is taken up (Redis may also have come back empty, without the group).
                 recovered = false;
-                LOG.atWarn().addKeyValue("event", "ingress_redis_unavailable").addKeyValue("key", config.key())
-                        .addKeyValue("retry_in_ms", backoff)
-                        .log("redis stream ingress {}: {}; trying again in {} ms", config.key(), e.getMessage(),
-                                backoff);
-                connection.drop();
-                if (!pause(backoff)) {
+                if (!unavailable(e, backoff)) {
                     return;
                 }
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
