@@ -93,6 +93,8 @@ public final class RedisStore implements Store {
     private volatile long backoff = 100;
     private volatile long lastFailureLog;
     private volatile Map<MessageStatus, Long> counts = emptyCounts();
+    /** Set by this engine's changes; the counts are read from Redis again only then or at the next beat. */
+    private volatile boolean countsStale = true;
     private volatile Map<String, Long> pending = Map.of();
     private volatile UnaryOperator<String> poolOfClass;
     private volatile Set<String> pools;
@@ -228,6 +230,7 @@ public final class RedisStore implements Store {
     /** Like {@link #call}, reporting the duration to the commit observer. */
     private <T> T write(Op<T> op) throws StoreUnavailableException {
         long started = System.nanoTime();
+        countsStale = true;
         try {
             return call(op);
         } finally {
@@ -320,6 +323,7 @@ public final class RedisStore implements Store {
         long now = ticker.currentTimeMillis();
         claiming.lock();
         try {
+            countsStale = true;
             List<Object> reply = call(r -> Scripts.CLAIM.list(r, args(pool, Long.toString(now),
                     Integer.toString(max), engine)));
             List<StoredMessage> out = messages(reply);
@@ -504,7 +508,10 @@ public final class RedisStore implements Store {
         return total;
     }
 
-    /** Counted in Redis now while it answers, else as last counted. */
+    /**
+     * As counted in Redis after this engine's last change, or at the last beat (every second, for the others'
+     * changes); as last counted while Redis does not answer.
+     */
     @Override
     public Map<MessageStatus, Long> counts() {
         refreshWhileHealthy();
@@ -512,11 +519,12 @@ public final class RedisStore implements Store {
     }
 
     private void refreshWhileHealthy() {
-        if (healthy) {
+        if (healthy && countsStale) {
             try {
                 refreshCounts();
             } catch (StoreUnavailableException e) {
-                // The last count stands.
+                // The last count stands, and is read again next time.
+                countsStale = true;
             }
         }
     }
@@ -658,7 +666,7 @@ public final class RedisStore implements Store {
                 error == null ? "" : error)));
     }
 
-    /** Counted in Redis now while it answers, else as last counted. */
+    /** Counted with {@link #counts()}. */
     @Override
     public Map<String, Long> pendingEvents() {
         refreshWhileHealthy();
@@ -723,6 +731,8 @@ public final class RedisStore implements Store {
     }
 
     private void refreshCounts() throws StoreUnavailableException {
+        // Cleared first: a change made while this reads marks the counts stale again.
+        countsStale = false;
         Map<String, String> raw = call(r -> r.hgetall(prefix + "counts"));
         Map<MessageStatus, Long> c = emptyCounts();
         raw.forEach((k, v) -> {
