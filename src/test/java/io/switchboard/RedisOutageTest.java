@@ -31,6 +31,15 @@ import static org.awaitility.Awaitility.await;
 class RedisOutageTest {
 
     private static final int PRODUCERS = 4;
+    /** An engine whose store is the Redis on the port it is formatted with. */
+    private static final String CONFIG = """
+            server: {port: 0}
+            classes: [{name: chat, patterns: ["hello"]}]
+            default_class: chat
+            pools: {main: {workers: [{id: w, url: "{{w}}"}]}}
+            routes: [{class: chat, pool: main}]
+            store: {type: redis, url: "redis://127.0.0.1:%d", write_timeout_ms: 1000}
+            """;
 
     @TempDir
     Path dir;
@@ -45,14 +54,7 @@ class RedisOutageTest {
         AtomicInteger unavailable = new AtomicInteger();
         AtomicInteger withoutRetryAfter = new AtomicInteger();
         try (TestWorker worker = TestWorker.start("w");
-             Switchboard engine = Engines.start(dir, """
-                     server: {port: 0}
-                     classes: [{name: chat, patterns: ["hello"]}]
-                     default_class: chat
-                     pools: {main: {workers: [{id: w, url: "{{w}}"}]}}
-                     routes: [{class: chat, pool: main}]
-                     store: {type: redis, url: "redis://127.0.0.1:%d", write_timeout_ms: 1000}
-                     """.formatted(port), worker)) {
+             Switchboard engine = Engines.start(dir, CONFIG.formatted(port), worker)) {
             worker.latency(1, 5).onReceive(r -> delivered.add(r.body().path("id").asText()));
             AtomicBoolean producing = new AtomicBoolean(true);
             AtomicInteger sequence = new AtomicInteger();
@@ -111,14 +113,7 @@ class RedisOutageTest {
     void anEngineStartsWhileRedisIsDownRoutesMeanwhileAndTakesMessagesOnceItIsUp() throws Exception {
         int port = RedisServer.freePort();
         try (TestWorker worker = TestWorker.start("w");
-             Switchboard engine = Engines.start(dir, """
-                     server: {port: 0}
-                     classes: [{name: chat, patterns: ["hello"]}]
-                     default_class: chat
-                     pools: {main: {workers: [{id: w, url: "{{w}}"}]}}
-                     routes: [{class: chat, pool: main}]
-                     store: {type: redis, url: "redis://127.0.0.1:%d"}
-                     """.formatted(port), worker)) {
+             Switchboard engine = Engines.start(dir, CONFIG.formatted(port), worker)) {
             Http.Answer ready = Http.get(engine.port(), "/ready");
             assertThat(ready.status()).as(ready.text()).isEqualTo(200);
             assertThat(ready.json().path("status").asText()).isEqualTo("degraded");
