@@ -7,7 +7,6 @@ import io.switchboard.deliver.DeliveryChain;
 import io.switchboard.dispatch.PoolDispatcher;
 import io.switchboard.message.Envelope;
 import io.switchboard.message.Ids;
-import io.switchboard.route.RoutingTable;
 import io.switchboard.store.NewMessage;
 import io.switchboard.store.Settlement;
 import io.switchboard.store.Store;
@@ -65,7 +64,7 @@ public final class AsyncPipeline implements AutoCloseable {
     }
 
     private final Pipeline pipeline;
-    private final RoutingTable routes;
+    private final Rulebook rules;
     private final Store store;
     private final Map<String, PoolDispatcher> pools;
     private final StoredDelivery rounds;
@@ -91,14 +90,14 @@ public final class AsyncPipeline implements AutoCloseable {
      * @param roundMillis the longest one delivery round may take; a message not delivered by then goes back to the
      *                    queue (so a pool without workers never holds a slot for the whole of a message's ttl)
      */
-    public AsyncPipeline(Pipeline pipeline, RoutingTable routes, DeliveryChain chain, Store store,
+    public AsyncPipeline(Pipeline pipeline, Rulebook rules, DeliveryChain chain, Store store,
                          Map<String, PoolDispatcher> pools, SettlementPolicy policy, StoreConfig config,
                          long roundMillis, Ticker ticker, Observer observer) {
         this.pipeline = pipeline;
-        this.routes = routes;
+        this.rules = rules;
         this.store = store;
         this.pools = Map.copyOf(pools);
-        this.rounds = new StoredDelivery(routes, chain, store, policy, roundMillis, ticker, observer,
+        this.rounds = new StoredDelivery(rules, chain, store, policy, roundMillis, ticker, observer,
                 pipeline.contentLog());
         this.config = config;
         this.ticker = ticker;
@@ -174,7 +173,7 @@ public final class AsyncPipeline implements AutoCloseable {
 
     /** Recovers what a previous run left in flight, then starts claiming and the background sweeps. */
     public void start() throws StoreUnavailableException {
-        int requeued = store.recover(c -> routes.routeFor(c).pool(), pools.keySet());
+        int requeued = store.recover(c -> rules.current().routes().routeFor(c).pool(), pools.keySet());
         int expired = 0;
         try {
             expired = store.expireDue();

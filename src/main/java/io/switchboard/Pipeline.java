@@ -1,7 +1,6 @@
 package io.switchboard;
 
 import io.switchboard.classify.Classification;
-import io.switchboard.classify.Classifier;
 import io.switchboard.deliver.DeliveryChain;
 import io.switchboard.deliver.DeliveryResult;
 import io.switchboard.deliver.StageTimes;
@@ -9,7 +8,6 @@ import io.switchboard.message.Envelope;
 import io.switchboard.message.Ids;
 import io.switchboard.message.Message;
 import io.switchboard.route.Route;
-import io.switchboard.route.RoutingTable;
 import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +23,20 @@ public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger("switchboard.requests");
 
-    private final Classifier classifier;
-    private final RoutingTable routes;
+    private final Rulebook rules;
     private final DeliveryChain chain;
     private final Ticker ticker;
     private final long defaultTtlMs;
     private final long slowNanos;
     private final ContentLog contentLog;
 
-    /** @param includeContent whether the request line and the slow-request line show the message's content */
-    public Pipeline(Classifier classifier, RoutingTable routes, DeliveryChain chain, Ticker ticker, long defaultTtlMs,
-                    long slowRequestMs, boolean includeContent) {
-        this.classifier = classifier;
-        this.routes = routes;
+    /**
+     * @param rules          the classes and routes in force, read once per message
+     * @param includeContent whether the request line and the slow-request line show the message's content
+     */
+    public Pipeline(Rulebook rules, DeliveryChain chain, Ticker ticker, long defaultTtlMs, long slowRequestMs,
+                    boolean includeContent) {
+        this.rules = rules;
         this.chain = chain;
         this.ticker = ticker;
         this.defaultTtlMs = defaultTtlMs;
@@ -58,9 +57,11 @@ public final class Pipeline {
     public record Routed(Message message, Route route, DeliveryResult result) {
     }
 
+    /** Classifies and routes {@code envelope} by one edition of the rules, the one in force now. */
     public Decision decide(Envelope envelope) {
-        Classification c = classifier.classify(envelope);
-        return new Decision(c, routes.routeFor(c.className()));
+        Rulebook.Edition edition = rules.current();
+        Classification c = edition.classifier().classify(envelope);
+        return new Decision(c, edition.routes().routeFor(c.className()));
     }
 
     /** Classifies, routes and delivers one message; blocking, bounded by its deadline. */

@@ -7,7 +7,6 @@ import io.switchboard.deliver.DeliveryResult;
 import io.switchboard.deliver.StageTimes;
 import io.switchboard.message.Message;
 import io.switchboard.route.Route;
-import io.switchboard.route.RoutingTable;
 import io.switchboard.store.Settlement;
 import io.switchboard.store.Store;
 import io.switchboard.store.StoreUnavailableException;
@@ -31,7 +30,7 @@ final class StoredDelivery {
     /** How long an outcome is offered to a store that does not answer before the message is given up on. */
     private static final long SETTLE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final RoutingTable routes;
+    private final Rulebook rules;
     private final DeliveryChain chain;
     private final Store store;
     private final SettlementPolicy policy;
@@ -40,9 +39,9 @@ final class StoredDelivery {
     private final AsyncPipeline.Observer observer;
     private final ContentLog contentLog;
 
-    StoredDelivery(RoutingTable routes, DeliveryChain chain, Store store, SettlementPolicy policy, long roundMillis,
+    StoredDelivery(Rulebook rules, DeliveryChain chain, Store store, SettlementPolicy policy, long roundMillis,
                    Ticker ticker, AsyncPipeline.Observer observer, ContentLog contentLog) {
-        this.routes = routes;
+        this.rules = rules;
         this.chain = chain;
         this.store = store;
         this.policy = policy;
@@ -56,7 +55,8 @@ final class StoredDelivery {
     void run(StoredMessage m, BooleanSupplier running) throws InterruptedException {
         Settlement s = policy.beforeRound(m, ticker.currentTimeMillis());
         if (s == null) {
-            Route route = routes.routeFor(m.className());
+            // The route in force now: a message stored before a reload is delivered where its class goes today.
+            Route route = rules.current().routes().routeFor(m.className());
             DeliveryResult result = chain.deliver(message(m), route, new StageTimes(), m.attempts(),
                     (attempt, worker) -> recordAttempt(m, attempt, worker.id()));
             s = policy.after(m, result, ticker.currentTimeMillis());

@@ -2,9 +2,11 @@ package io.switchboard;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.switchboard.admission.ApiKeys;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.admission.RateLimits;
 import io.switchboard.classify.Classifier;
+import io.switchboard.classify.RuleClassifier;
 import io.switchboard.cluster.Cluster;
 import io.switchboard.cluster.Membership;
 import io.switchboard.cluster.RedisCluster;
@@ -18,6 +20,7 @@ import io.switchboard.config.EventSinkConfig;
 import io.switchboard.config.IngressConfig;
 import io.switchboard.config.StoreConfig;
 import io.switchboard.config.CircuitBreakerSettings;
+import io.switchboard.config.ConfigSource;
 import io.switchboard.config.PoolConfig;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.WorkerConfig;
@@ -78,6 +81,9 @@ public final class Switchboard implements AutoCloseable {
     private enum State { CREATED, RUNNING, DRAINING, STOPPED }
 
     private final SwitchboardConfig config;
+    private final Ticker ticker;
+    private final Rulebook rules;
+    private final ConfigReload reload;
     private final Map<String, PoolDispatcher> pools;
     private final WorkerTransport transport;
     private final Pipeline pipeline;
@@ -94,13 +100,11 @@ public final class Switchboard implements AutoCloseable {
     private volatile String instance;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
 
-    private Switchboard(SwitchboardConfig config, Ticker ticker, RandomGenerator random,
+    private Switchboard(SwitchboardConfig config, ConfigSource source, Ticker ticker, RandomGenerator random,
                         Function<List<Worker>, WorkerTransport> transportFactory) {
         this.config = config;
+        this.ticker = ticker;
         this.metrics = EngineMetrics.create(config, ticker);
-        var classifier = Classifier.fromConfig(config);
-        metrics.bindClassifier(classifier);
-        RoutingTable routes = RoutingTable.of(config.routes(), config.defaultClass());
 
         Map<String, PoolDispatcher> dispatchers = new LinkedHashMap<>();
         Map<String, String> hashKeys = new LinkedHashMap<>();
@@ -126,13 +130,16 @@ public final class Switchboard implements AutoCloseable {
         String engine = engineId(config, ticker);
         this.cluster = clusterFor(config, engine, List.copyOf(allWorkers), metrics);
         metrics.bindCluster(cluster);
+        this.rules = new Rulebook(edition(config, null));
+        metrics.bindRules(rules);
+        this.reload = new ConfigReload(source, rules, this::edition, metrics.reloadObserver());
         this.live = LiveStats.create(config, dispatchers, this::readiness, ticker);
         this.transport = transportFactory.apply(List.copyOf(allWorkers));
         var delivery = config.delivery();
         DeliveryChain chain = new DeliveryChain(pools, hashKeys, transport, new RetryBudget(delivery.retryBudget(), ticker),
                 new Backoff(delivery.backoff()), Duration.ofMillis(delivery.timeoutMs()), delivery.maxAttempts(), ticker,
                 random, live.observing(metrics.deliveryObserver()));
-        this.pipeline = new Pipeline(metrics.timed(classifier), routes, chain, ticker, config.queue().defaultTtlMs(),
+        this.pipeline = new Pipeline(rules, chain, ticker, config.queue().defaultTtlMs(),
                 config.logging().slowRequestMs(), config.logging().includeContent());
         List<String> sinks = config.eventSinkNames();
         this.store = openStore(config, engine, ticker, sinks, metrics);
@@ -142,7 +149,7 @@ public final class Switchboard implements AutoCloseable {
         // A round may use every attempt with its full timeout and the longest backoff between them; then the message
         // goes back to the queue instead of holding its slot until its deadline.
         long round = (delivery.timeoutMs() + delivery.backoff().maxMs()) * delivery.maxAttempts();
-        this.async = new AsyncPipeline(pipeline, routes, chain, store, pools, policy, config.store(), round, ticker,
+        this.async = new AsyncPipeline(pipeline, rules, chain, store, pools, policy, config.store(), round, ticker,
                 metrics.asyncObserver());
         this.relay = new EventRelay(store, eventRoutes(config, sinks), ticker, metrics.eventObserver());
         long maxItemBytes = config.server().maxBodyBytes();
@@ -152,22 +159,52 @@ public final class Switchboard implements AutoCloseable {
                     ? new RedisStreamIngress(ic, host(), async, maxItemBytes, ticker, reconnected)
                     : new RedisListIngress(ic, host(), async, maxItemBytes, ticker, reconnected));
         }
-        this.ingress = new HttpIngress(config.server(), config.auth(),
-                RateLimits.of(config.routes(), ticker, cluster::instances), pipeline, async, pools,
-                new EnvelopeParser(classifier::knows), this::readiness, metrics.ingress(), live, ticker);
+        this.ingress = new HttpIngress(config.server(), rules, reload, pipeline, async, pools,
+                new EnvelopeParser(rules::knows), this::readiness, metrics.ingress(), live, ticker);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
         this.alerts = AlertEvaluator.create(config.alerts(), metrics.registry(), ticker, this::instance);
     }
 
     /** Builds the engine with the system clock, real randomness and HTTP workers. Nothing listens until {@link #start()}. */
     public static Switchboard create(SwitchboardConfig config) {
-        return create(config, Ticker.system(), java.util.concurrent.ThreadLocalRandom.current());
+        return create(config, null);
+    }
+
+    /**
+     * As {@link #create(SwitchboardConfig)}, for {@code config} as read from {@code source}, which a reload
+     * ({@code POST /v1/admin/reload}, SIGHUP under {@code serve}) reads again; null for a configuration in memory.
+     */
+    public static Switchboard create(SwitchboardConfig config, ConfigSource source) {
+        return create(config, source, Ticker.system(), ThreadLocalRandom.current());
     }
 
     public static Switchboard create(SwitchboardConfig config, Ticker ticker, RandomGenerator random) {
-        return new Switchboard(config, ticker, random,
+        return create(config, null, ticker, random);
+    }
+
+    public static Switchboard create(SwitchboardConfig config, ConfigSource source, Ticker ticker,
+                                     RandomGenerator random) {
+        return new Switchboard(config, source, ticker, random,
                 workers -> HttpWorkerTransport.start(workers, Duration.ofMillis(Math.min(5_000, config.delivery().timeoutMs())),
                         config.delivery().tls()));
+    }
+
+    /**
+     * The rules {@code next} describes, carrying on the rate limits of {@code previous} (null at start).
+     *
+     * @throws io.switchboard.config.InvalidValueException when a class's rules do not compile
+     */
+    private Rulebook.Edition edition(SwitchboardConfig next, Rulebook.Edition previous) {
+        RuleClassifier classifier = Classifier.fromConfig(next);
+        RoutingTable routes = RoutingTable.of(next.routes(), next.defaultClass());
+        if (previous != null) {
+            metrics.rulesChanged(next);
+        }
+        return new Rulebook.Edition(previous == null ? 1 : previous.version() + 1, next, classifier,
+                metrics.timed(classifier), routes, next.auth(),
+                ApiKeys.of(next.auth(), previous == null ? null : previous.keys()),
+                RateLimits.of(next.routes(), ticker, cluster::instances, previous == null ? null : previous.limits()),
+                ticker.currentTimeMillis());
     }
 
     private static Store openStore(SwitchboardConfig config, String engine, Ticker ticker, List<String> sinks,
@@ -324,8 +361,14 @@ public final class Switchboard implements AutoCloseable {
         return pools;
     }
 
+    /** The configuration in force: the one the engine started with, or the last one a reload applied. */
     public SwitchboardConfig config() {
-        return config;
+        return rules.current().config();
+    }
+
+    /** Reads the configuration again and applies what may change while running; see {@link ConfigReload}. */
+    public ConfigReload.Outcome reload() {
+        return reload.reload();
     }
 
     /** The engine's metrics, as {@code GET /metrics} serves them. */

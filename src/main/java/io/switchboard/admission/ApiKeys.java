@@ -30,12 +30,21 @@ public final class ApiKeys {
     private final BiPredicate<byte[], byte[]> equal;
 
     ApiKeys(List<ApiKeyConfig> keys, BiPredicate<byte[], byte[]> equal) {
+        this(keys, equal, null);
+    }
+
+    private ApiKeys(List<ApiKeyConfig> keys, BiPredicate<byte[], byte[]> equal, ApiKeys previous) {
         List<Entry> list = new ArrayList<>();
         for (ApiKeyConfig k : keys) {
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
             k.scopes().forEach(s -> scopes.add(Scope.ofLabel(s)));
-            RateLimit limit = k.rateLimit() == null ? RateLimit.unlimited()
-                    : RateLimit.of(k.rateLimit().perSecond(), k.rateLimit().burst());
+            RateLimit limit = previous == null ? null : previous.limitOf(k.name());
+            if (limit == null) {
+                limit = RateLimit.unlimited();
+            }
+            // A key kept across a reload keeps what it has spent; a limit of 0 lifts it.
+            limit.set(k.rateLimit() == null ? 0 : k.rateLimit().perSecond(),
+                    k.rateLimit() == null ? 1 : k.rateLimit().burst());
             list.add(new Entry(HEX.parseHex(k.sha256()), new ApiKey(k.name(), scopes, limit)));
         }
         this.entries = List.copyOf(list);
@@ -44,7 +53,24 @@ public final class ApiKeys {
 
     /** The keys of {@code config} (none when authentication is disabled). */
     public static ApiKeys of(AuthConfig config) {
-        return new ApiKeys(config.enabled() ? config.keys() : List.of(), MessageDigest::isEqual);
+        return of(config, null);
+    }
+
+    /**
+     * The keys of {@code config} after a reload: a key whose name {@code previous} has too goes on with the same rate
+     * limit (new settings, what it has spent kept), so that a reload never hands every client a fresh burst.
+     */
+    public static ApiKeys of(AuthConfig config, ApiKeys previous) {
+        return new ApiKeys(config.enabled() ? config.keys() : List.of(), MessageDigest::isEqual, previous);
+    }
+
+    private RateLimit limitOf(String name) {
+        for (Entry e : entries) {
+            if (e.key().name().equals(name)) {
+                return e.key().rateLimit();
+            }
+        }
+        return null;
     }
 
     /** The configured keys, in configuration order. */

@@ -30,10 +30,24 @@ public final class RateLimits {
 
     /** The limits of {@code routes}, shared among {@code instances} (e.g. the cluster's live instances). */
     public static RateLimits of(List<RouteConfig> routes, Ticker ticker, IntSupplier instances) {
+        return of(routes, ticker, instances, null);
+    }
+
+    /**
+     * The limits of {@code routes} after a reload: a route {@code previous} limits too goes on with the same limit
+     * (new settings, what it has spent kept), so that a reload never opens a fresh burst.
+     */
+    public static RateLimits of(List<RouteConfig> routes, Ticker ticker, IntSupplier instances, RateLimits previous) {
         Map<String, RateLimit> limits = new HashMap<>();
         for (RouteConfig r : routes) {
             if (r.rateLimit() != null) {
-                limits.put(r.className(), RateLimit.of(r.rateLimit().perSecond(), r.rateLimit().burst()));
+                RateLimit limit = previous == null ? null : previous.routes.get(r.className());
+                if (limit == null) {
+                    limit = RateLimit.of(r.rateLimit().perSecond(), r.rateLimit().burst());
+                } else {
+                    limit.set(r.rateLimit().perSecond(), r.rateLimit().burst());
+                }
+                limits.put(r.className(), limit);
             }
         }
         return new RateLimits(limits, ticker, instances);

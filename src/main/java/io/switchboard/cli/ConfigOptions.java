@@ -1,6 +1,6 @@
 package io.switchboard.cli;
 
-import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.ConfigSource;
 import io.switchboard.config.SwitchboardConfig;
 import picocli.CommandLine.Option;
 
@@ -30,7 +30,12 @@ final class ConfigOptions {
                 .log("configuration loaded");
     }
 
+    /** The file and profile named on the command line, under this process's environment. */
+    ConfigSource source() {
+        return ConfigSource.file(file, Optional.ofNullable(profile), System.getenv());
+    }
+
     SwitchboardConfig load() {
-        return ConfigLoader.load(file, Optional.ofNullable(profile), System.getenv());
+        return source().load();
     }
 }

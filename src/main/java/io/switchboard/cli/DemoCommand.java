@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import io.switchboard.Switchboard;
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.ConfigSource;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.demo.SimulatedFleet;
 import io.switchboard.demo.SimulatedWorker;
@@ -56,16 +57,17 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ConfigSource source = configSource();
         SwitchboardConfig cfg;
         try {
-            cfg = loadConfig();
+            cfg = source.load();
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
         }
         LoggingOptions.apply(cfg);
         try (SimulatedFleet fleet = SimulatedFleet.start();
-             Switchboard engine = Switchboard.create(cfg).start();
+             Switchboard engine = Switchboard.create(cfg, source).start();
              TrafficGenerator traffic = TrafficGenerator.create(
                      java.net.URI.create("http://127.0.0.1:" + engine.port() + "/v1/route"),
                      new io.switchboard.demo.TrafficSettings(rate, 32, java.time.Duration.ofSeconds(30)),
@@ -80,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                 status.scheduleAtFixedRate(() -> System.out.println(statusLine(engine, traffic)),
                         statusEvery, statusEvery, TimeUnit.SECONDS);
             }
+            Shutdown.onReloadSignal(engine::reload);
             Shutdown.awaitSignal();
             System.out.println("\nswitchboard demo: stopping traffic, draining the engine, stopping the fleet...");
             status.shutdownNow();
@@ -88,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SwitchboardConfig loadConfig() throws IOException {
+    private ConfigSource configSource() throws IOException {
         Path file = config;
         if (file == null) {
             Path local = Path.of(BUNDLED);
@@ -107,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(ConfigLoader.ENV_PREFIX + "SERVER_PORT", Integer.toString(port));
-        return ConfigLoader.load(file, Optional.empty(), env);
+        return ConfigSource.file(file, Optional.empty(), env);
     }
 
     private static void printBanner(int port, SimulatedFleet fleet, io.switchboard.config.AuthConfig auth) {

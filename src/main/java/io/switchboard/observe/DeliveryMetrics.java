@@ -48,6 +48,11 @@ final class DeliveryMetrics implements DeliveryObserver, SelectionObserver {
     DeliveryMetrics(MeterRegistry registry, Labels labels) {
         this.registry = registry;
         this.labels = labels;
+        registerClasses();
+    }
+
+    /** Registers each class's received counter at zero, so its rate exists before its first message. */
+    void registerClasses() {
         for (String c : labels.classNames()) {
             receivedCounter(c);
         }

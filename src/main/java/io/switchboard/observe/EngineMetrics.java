@@ -14,9 +14,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.ConfigReload;
+import io.switchboard.Rulebook;
 import io.switchboard.classify.Classifier;
-import io.switchboard.classify.RuleClassifier;
 import io.switchboard.cluster.Cluster;
+import io.switchboard.config.ApiKeyConfig;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.deliver.DeliveryObserver;
 import io.switchboard.dispatch.PoolDispatcher;
@@ -28,10 +30,16 @@ import io.switchboard.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
 /**
  * The engine's metrics: one Prometheus registry holding the pipeline's timers, counters and gauges, JVM and process
  * metrics and the build info, and the hooks the stages report through. Label values are bounded by the
- * configuration (see docs/metrics.md), so the number of series is known when the engine starts.
+ * configuration (see docs/metrics.md), so the number of series is known when the engine starts and grows only
+ * with the classes and keys a reload adds.
  */
 public final class EngineMetrics implements AutoCloseable {
 
@@ -144,11 +152,46 @@ public final class EngineMetrics implements AutoCloseable {
         return new TimedClassifier(classifier, ticker, labels, registry);
     }
 
-    /** Adds the counter of regex searches the classifier stopped at their work bound. */
-    public void bindClassifier(RuleClassifier classifier) {
-        FunctionCounter.builder("switchboard.classification.regex.stopped", classifier,
-                        RuleClassifier::regexSearchesStopped)
+    /**
+     * Adds the meters over the rules in force: the counter of regex searches stopped at their work bound (by every
+     * classifier the engine has used), and the configuration's version and the time it was loaded.
+     */
+    public void bindRules(Rulebook rules) {
+        FunctionCounter.builder("switchboard.classification.regex.stopped", rules,
+                        Rulebook::regexSearchesStopped)
                 .description("Regex searches of classification rules stopped at their work bound, counted as no match")
+                .register(registry);
+        Gauge.builder("switchboard.config.version", rules, r -> r.current().version())
+                .description("Version of the configuration in force: 1 at start, one more for each reload that "
+                        + "changed it")
+                .strongReference(true).register(registry);
+        Gauge.builder("switchboard.config.loaded.timestamp.seconds", rules, r -> r.current().loadedAt() / 1000.0)
+                .description("When the configuration in force was loaded, seconds since the epoch")
+                .strongReference(true).register(registry);
+    }
+
+    /** Makes the classes and API keys of a reloaded {@code config} label values, beside those of earlier editions. */
+    public void rulesChanged(SwitchboardConfig config) {
+        labels.addClasses(config);
+        if (config.auth().enabled()) {
+            http.addKeys(config.auth().keys().stream().map(ApiKeyConfig::name).toList());
+        }
+        delivery.registerClasses();
+    }
+
+    /** Counts configuration reloads by outcome ({@code applied}, {@code unchanged}, {@code invalid}...). */
+    public Consumer<ConfigReload.Outcome> reloadObserver() {
+        Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
+        for (String outcome : List.of("applied", "unchanged", "invalid", "restart_required", "no_source")) {
+            byOutcome.put(outcome, reloadCounter(outcome));
+        }
+        return o -> byOutcome.computeIfAbsent(o.label(), this::reloadCounter).increment();
+    }
+
+    private Counter reloadCounter(String outcome) {
+        return Counter.builder("switchboard.config.reloads")
+                .description("Configuration reloads asked for, by outcome; only applied ones changed anything")
+                .tag("outcome", outcome)
                 .register(registry);
     }
 

@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts refused requests and how API keys fared, and renders the registry for a scrape, in OpenMetrics when the
@@ -28,20 +28,13 @@ final class HttpMetrics implements IngressMetrics {
 
     private final PrometheusMeterRegistry registry;
     private final Counter[] rejections = new Counter[Rejection.values().length];
-    /** By key label, then outcome; only the pairs that can happen exist. */
-    private final Map<String, Counter[]> auth = new HashMap<>();
+    /** By key label, then outcome; only the pairs that can happen exist. Grows when a reload adds keys. */
+    private final Map<String, Counter[]> auth = new ConcurrentHashMap<>();
 
     /** {@code keys}: the configured API keys' names (none when authentication is off, and then no counter). */
     HttpMetrics(PrometheusMeterRegistry registry, List<String> keys) {
         this.registry = registry;
-        if (!keys.isEmpty()) {
-            registerAuth(IngressMetrics.NO_KEY, AuthOutcome.UNAUTHORIZED);
-            registerAuth(IngressMetrics.UNKNOWN_KEY, AuthOutcome.UNAUTHORIZED);
-            for (String key : keys) {
-                registerAuth(key, AuthOutcome.ACCEPTED);
-                registerAuth(key, AuthOutcome.FORBIDDEN);
-            }
-        }
+        addKeys(keys);
         for (Rejection r : Rejection.values()) {
             rejections[r.ordinal()] = Counter.builder("switchboard.rejections")
                     .description("Requests refused, by reason")
@@ -56,6 +49,19 @@ final class HttpMetrics implements IngressMetrics {
             rejections[reason.ordinal()].increment();
         } catch (RuntimeException e) {
             LOG.warn("rejection counter failed; ignoring", e);
+        }
+    }
+
+    /** Adds the counters of {@code keys}, e.g. after a reload; those of keys no longer configured stay. */
+    synchronized void addKeys(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        registerAuth(IngressMetrics.NO_KEY, AuthOutcome.UNAUTHORIZED);
+        registerAuth(IngressMetrics.UNKNOWN_KEY, AuthOutcome.UNAUTHORIZED);
+        for (String key : keys) {
+            registerAuth(key, AuthOutcome.ACCEPTED);
+            registerAuth(key, AuthOutcome.FORBIDDEN);
         }
     }
 

@@ -24,7 +24,8 @@ final class Labels {
         }
     }
 
-    private final Map<String, String> classes;
+    /** Grows on a configuration reload (a class once named keeps its label); replaced whole, read without a lock. */
+    private volatile Map<String, String> classes;
     private final Map<String, String> pools;
     private final Map<String, String> workers;
 
@@ -47,6 +48,14 @@ final class Labels {
             }
         });
         return new Labels(classes, pools, workers);
+    }
+
+    /** Makes the classes of a reloaded {@code config} label values too; those of earlier editions stay. */
+    synchronized void addClasses(SwitchboardConfig config) {
+        Map<String, String> grown = new HashMap<>(classes);
+        config.classes().forEach(c -> grown.put(c.name(), c.name()));
+        grown.put(config.defaultClass(), config.defaultClass());
+        classes = Map.copyOf(grown);
     }
 
     String className(String name) {

@@ -21,7 +21,10 @@ final class TimedClassifier implements Classifier {
     private final Classifier delegate;
     private final Ticker ticker;
     private final Labels labels;
-    /** One timer per configured class plus {@value Labels#OTHER}, all resolved up front: no lookups by name later. */
+    /**
+     * One timer per class of the configuration this classifier was built for (and of those before it), all resolved
+     * up front: no registry lookups by name later.
+     */
     private final Map<String, Timer> timers;
 
     TimedClassifier(Classifier delegate, Ticker ticker, Labels labels, MeterRegistry registry) {

@@ -37,6 +37,16 @@ public final class TestRig implements AfterEachCallback {
         return add(Engines.start(ticker, dir(), yaml, workers));
     }
 
+    /** A config file in this rig's directory, for an engine a test reconfigures by rewriting it. */
+    public Engines.ConfigFile configFile(String yaml, TestWorker... workers) {
+        return Engines.file(dir(), yaml, workers);
+    }
+
+    /** A started engine reading {@code file}, again on each reload. */
+    public Switchboard engine(Engines.ConfigFile file) {
+        return add(Engines.start(file));
+    }
+
     /** Closes {@code resource} with the others after the test. */
     public <T extends AutoCloseable> T add(T resource) {
         resources.add(resource);

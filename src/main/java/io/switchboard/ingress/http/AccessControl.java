@@ -1,9 +1,8 @@
 package io.switchboard.ingress.http;
 
+import io.switchboard.Rulebook;
 import io.switchboard.admission.ApiKey;
-import io.switchboard.admission.ApiKeys;
 import io.switchboard.admission.Authentication;
-import io.switchboard.admission.RateLimits;
 import io.switchboard.config.AuthConfig;
 import io.switchboard.ingress.IngressMetrics;
 import io.switchboard.ingress.IngressMetrics.AuthOutcome;
@@ -39,17 +38,14 @@ final class AccessControl {
     private static final String CHALLENGE = "Bearer realm=\"switchboard\"";
     private static final String LIMIT = "RateLimit-Limit";
 
-    private final AuthConfig auth;
-    private final ApiKeys keys;
-    private final RateLimits limits;
+    /** The keys, the openings and the limits in force: read once per check, so a reload never splits one. */
+    private final Rulebook rules;
     private final IngressMetrics metrics;
     /** The admin listener, or null when the admin endpoints are served on the main one. */
     private final Connector admin;
 
-    AccessControl(AuthConfig auth, ApiKeys keys, RateLimits limits, IngressMetrics metrics, Connector admin) {
-        this.auth = auth;
-        this.keys = keys;
-        this.limits = limits;
+    AccessControl(Rulebook rules, IngressMetrics metrics, Connector admin) {
+        this.rules = rules;
         this.metrics = metrics;
         this.admin = admin;
     }
@@ -66,12 +62,14 @@ final class AccessControl {
                 return notFound(path + " is served on the admin listener only (server.admin_port)");
             }
         }
+        Rulebook.Edition edition = rules.current();
+        AuthConfig auth = edition.auth();
         if (!auth.enabled() || access.scope == null
                 || access == EndpointAccess.METRICS && opens(auth.openMetrics(), request)
                 || access == EndpointAccess.DASHBOARD && opens(auth.openDashboard(), request)) {
             return OPEN;
         }
-        return switch (keys.authenticate(presentedKey(request), access.scope)) {
+        return switch (edition.keys().authenticate(presentedKey(request), access.scope)) {
             case Authentication.Unauthorized u -> {
                 metrics.authenticated(u.presented() ? IngressMetrics.UNKNOWN_KEY : IngressMetrics.NO_KEY,
                         AuthOutcome.UNAUTHORIZED);
@@ -88,7 +86,7 @@ final class AccessControl {
             }
             case Authentication.Accepted a -> {
                 metrics.authenticated(a.key().name(), AuthOutcome.ACCEPTED);
-                RateLimit.Permit permit = limits.forKey(a.key());
+                RateLimit.Permit permit = edition.limits().forKey(a.key());
                 Problem refused = limited(permit, headers, "the API key '" + a.key().name() + "'");
                 yield refused == null ? new Verdict.Pass(a.key()) : new Verdict.Refuse(refused);
             }
@@ -100,7 +98,7 @@ final class AccessControl {
      * answer tells of the key's limit when the key has one, else of the route's; a refusal, of the limit that refused.
      */
     Problem limitRoute(String className, HttpFields.Mutable headers) {
-        RateLimit.Permit permit = limits.forRoute(className);
+        RateLimit.Permit permit = rules.current().limits().forRoute(className);
         if (permit.admitted() && headers.contains(LIMIT)) {
             return null;
         }

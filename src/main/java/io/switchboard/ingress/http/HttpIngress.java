@@ -1,11 +1,10 @@
 package io.switchboard.ingress.http;
 
 import io.switchboard.AsyncPipeline;
+import io.switchboard.ConfigReload;
 import io.switchboard.Pipeline;
-import io.switchboard.admission.ApiKeys;
+import io.switchboard.Rulebook;
 import io.switchboard.admission.EnvelopeParser;
-import io.switchboard.admission.RateLimits;
-import io.switchboard.config.AuthConfig;
 import io.switchboard.config.ServerConfig;
 import io.switchboard.config.ServerTlsConfig;
 import io.switchboard.dispatch.PoolDispatcher;
@@ -47,12 +46,13 @@ public final class HttpIngress implements AutoCloseable {
     /**
      * A listener for {@code pipeline} (synchronous) and {@code async} (stored messages and dead letters): refused
      * requests are counted in {@code metrics} (whose page it serves at /metrics), and {@code status} is served at
-     * /v1/health/details, /v1/stats and as the dashboard. Callers show API keys of {@code auth} and are held to
-     * {@code limits}; with {@code server.admin_port} a second listener serves the admin endpoints.
+     * /v1/health/details, /v1/stats and as the dashboard. Callers show the API keys of {@code rules} and are held to
+     * its rate limits; {@code reload} serves {@code POST /v1/admin/reload}; with {@code server.admin_port} a second
+     * listener serves the admin endpoints.
      */
-    public HttpIngress(ServerConfig config, AuthConfig auth, RateLimits limits, Pipeline pipeline, AsyncPipeline async,
-                       Map<String, PoolDispatcher> pools, EnvelopeParser parser, Readiness readiness, IngressMetrics metrics, EngineStatus status,
-                       Ticker ticker) {
+    public HttpIngress(ServerConfig config, Rulebook rules, ConfigReload reload, Pipeline pipeline, AsyncPipeline async,
+                       Map<String, PoolDispatcher> pools, EnvelopeParser parser, Readiness readiness,
+                       IngressMetrics metrics, EngineStatus status, Ticker ticker) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
         this.server = new Server(threads);
@@ -79,8 +79,9 @@ public final class HttpIngress implements AutoCloseable {
         }
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
         this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes(), config.readTimeoutMs()),
-                new MessageRoutes(async), new AdminRoutes(pools), readiness, config.maxInFlight(), requests, metrics, new DashboardRoutes(status),
-                new AccessControl(auth, ApiKeys.of(auth), limits, metrics, admin), Cors.of(config.cors()), ticker);
+                new MessageRoutes(async), new AdminRoutes(pools, reload, rules), readiness, config.maxInFlight(), requests,
+                metrics, new DashboardRoutes(status), new AccessControl(rules, metrics, admin), Cors.of(config.cors()),
+                ticker);
         server.setHandler(handler);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(0);
