@@ -46,6 +46,22 @@ class ConfigReloadTest {
     @RegisterExtension
     final TestRig rig = new TestRig();
 
+    /** The worker of pool {@code spare}, and the file the engine of {@link #start} reads. */
+    private TestWorker b;
+    private Engines.ConfigFile file;
+
+    /** An engine reading {@code yaml} from a file the test rewrites; worker {@code a} serves pool main, b spare. */
+    private Switchboard start(String yaml) {
+        TestWorker a = rig.worker("a");
+        b = rig.worker("b");
+        file = rig.configFile(yaml, a, b);
+        return rig.engine(file);
+    }
+
+    private static long version(Switchboard engine) {
+        return Http.get(engine.port(), "/v1/admin/config").json().path("version").asLong();
+    }
+
     private static Http.Answer reload(Switchboard engine) {
         return Http.post(engine.port(), "/v1/admin/reload");
     }
@@ -56,10 +72,7 @@ class ConfigReloadTest {
 
     @Test
     void aReloadAppliesNewClassesAndRoutesToTheNextRequest() {
-        TestWorker a = rig.worker("a");
-        TestWorker b = rig.worker("b");
-        Engines.ConfigFile file = rig.configFile(ONE_CLASS, a, b);
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(ONE_CLASS);
         assertThat(route(engine, "{\"content\":\"urgent: the site is down\"}").header("X-Switchboard-Class"))
                 .isEqualTo("chat");
         assertThat(route(engine, "{\"content\":\"x\",\"class\":\"urgent\"}").status())
@@ -95,10 +108,7 @@ class ConfigReloadTest {
 
     @Test
     void aChangeThatNeedsARestartIsRefusedWholeAndNamed() {
-        TestWorker a = rig.worker("a");
-        TestWorker b = rig.worker("b");
-        Engines.ConfigFile file = rig.configFile(ONE_CLASS, a, b);
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(ONE_CLASS);
 
         // New classes and a changed worker list: the classes could be applied, the workers could not.
         file.write(TWO_CLASSES.replace("spare: {workers: [{id: b, url: \"{{b}}\"}]}",
@@ -112,17 +122,14 @@ class ConfigReloadTest {
         assertThat(refused.json().path("reloadable_changes").toString()).contains("classes", "routes");
         assertThat(route(engine, "{\"content\":\"urgent\"}").header("X-Switchboard-Class"))
                 .as("nothing of a refused reload is applied").isEqualTo("chat");
-        assertThat(Http.get(engine.port(), "/v1/admin/config").json().path("version").asLong()).isEqualTo(1);
+        assertThat(version(engine)).isEqualTo(1);
         assertThat(Http.get(engine.port(), "/metrics").text())
                 .contains("switchboard_config_reloads_total{outcome=\"restart_required\"} 1.0");
     }
 
     @Test
     void anInvalidConfigurationChangesNothingAndSaysWhere() {
-        TestWorker a = rig.worker("a");
-        TestWorker b = rig.worker("b");
-        Engines.ConfigFile file = rig.configFile(ONE_CLASS, a, b);
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(ONE_CLASS);
 
         file.write(TWO_CLASSES.replace("{class: urgent, pool: spare}", "{class: urgnet, pool: spare}"));
         Http.Answer invalid = reload(engine);
@@ -141,13 +148,12 @@ class ConfigReloadTest {
                 .matches("\\d+:\\d+");
 
         assertThat(route(engine, "{\"content\":\"hello\"}").status()).isEqualTo(200);
-        assertThat(Http.get(engine.port(), "/v1/admin/config").json().path("version").asLong()).isEqualTo(1);
+        assertThat(version(engine)).isEqualTo(1);
     }
 
     @Test
     void reloadingTheSameConfigurationIsAnAnswerNotAChange() {
-        Engines.ConfigFile file = rig.configFile(ONE_CLASS, rig.worker("a"), rig.worker("b"));
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(ONE_CLASS);
 
         Http.Answer same = reload(engine);
 
@@ -186,9 +192,7 @@ class ConfigReloadTest {
 
     @Test
     void aRevokedKeyIsRefusedAndANewOneAcceptedAfterAReload() {
-        Engines.ConfigFile file = rig.configFile(withKeys(ONE_CLASS, producer("old", OLD, "")),
-                rig.worker("a"), rig.worker("b"));
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(withKeys(ONE_CLASS, producer("old", OLD, "")));
         String envelope = "{\"content\":\"hello\"}";
         assertThat(Http.request(engine.port(), "POST", "/v1/route", bearer(OLD), envelope).status()).isEqualTo(200);
         assertThat(Http.request(engine.port(), "POST", "/v1/admin/reload", bearer(OLD), null).status())
@@ -210,9 +214,8 @@ class ConfigReloadTest {
     @Test
     void aRateLimitKeepsWhatWasSpentAcrossAReload() {
         // One request per 1000 s, bursts of 2: after two, only a reload that handed out a fresh burst would admit more.
-        Engines.ConfigFile file = rig.configFile(withKeys(ONE_CLASS,
-                producer("old", OLD, ", rate_limit: {per_second: 0.001, burst: 2}")), rig.worker("a"), rig.worker("b"));
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(withKeys(ONE_CLASS,
+                producer("old", OLD, ", rate_limit: {per_second: 0.001, burst: 2}")));
         String envelope = "{\"content\":\"hello\"}";
         for (int i = 0; i < 2; i++) {
             assertThat(Http.request(engine.port(), "POST", "/v1/route", bearer(OLD), envelope).status()).isEqualTo(200);
@@ -229,10 +232,7 @@ class ConfigReloadTest {
 
     @Test
     void requestsDuringReloadsAreEachRoutedByOneVersionOfTheRules() throws Exception {
-        TestWorker a = rig.worker("a");
-        TestWorker b = rig.worker("b");
-        Engines.ConfigFile file = rig.configFile(ONE_CLASS, a, b);
-        Switchboard engine = rig.engine(file);
+        Switchboard engine = start(ONE_CLASS);
         List<Http.Answer> answers = new CopyOnWriteArrayList<>();
         AtomicBoolean reloading = new AtomicBoolean(true);
         Thread sender = Thread.ofVirtual().start(() -> {
@@ -255,6 +255,6 @@ class ConfigReloadTest {
             assertThat(answer.header("X-Switchboard-Class") + " -> " + answer.header("X-Switchboard-Pool"))
                     .isIn("urgent -> spare", "chat -> main");
         });
-        assertThat(Http.get(engine.port(), "/v1/admin/config").json().path("version").asLong()).isEqualTo(21);
+        assertThat(version(engine)).isEqualTo(21);
     }
 }

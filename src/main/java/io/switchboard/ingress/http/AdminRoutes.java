@@ -86,22 +86,18 @@ final class AdminRoutes {
         return MessageRoutes.Answer.json(200, body);
     }
 
+    private static MessageRoutes.Answer reloaded(ConfigReload.Outcome outcome, long version, List<String> changed) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("outcome", outcome.label());
+        body.put("version", version);
+        body.put("changed", changed);
+        return MessageRoutes.Answer.json(200, body);
+    }
+
     private MessageRoutes.Answer reload() {
         return switch (reload.reload()) {
-            case ConfigReload.Outcome.Applied a -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("outcome", a.label());
-                body.put("version", a.version());
-                body.put("changed", a.changed());
-                yield MessageRoutes.Answer.json(200, body);
-            }
-            case ConfigReload.Outcome.Unchanged u -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("outcome", u.label());
-                body.put("version", u.version());
-                body.put("changed", List.of());
-                yield MessageRoutes.Answer.json(200, body);
-            }
+            case ConfigReload.Outcome.Applied a -> reloaded(a, a.version(), a.changed());
+            case ConfigReload.Outcome.Unchanged u -> reloaded(u, u.version(), List.of());
             case ConfigReload.Outcome.Invalid i -> MessageRoutes.Answer.problem(Problem.of(422, "invalid-config",
                             "Invalid Configuration", "the configuration does not load, so nothing changed: "
                                     + i.problems().getFirst())
