@@ -22,11 +22,14 @@ public final class Rulebook {
      *
      * @param version    1 at start, one more for each reload that changed something
      * @param config     the whole configuration this edition came from
+     * @param digest     the fingerprint of its reloadable sections ({@link io.switchboard.config.ConfigDigest}): the
+     *                   same on every engine that runs these rules
      * @param rules      the compiled classifier (which classes exist, its cache, its regex bound)
      * @param classifier {@code rules} as the pipeline calls it, timed
      * @param loadedAt   when this edition was published, epoch milliseconds
      */
-    public record Edition(long version, SwitchboardConfig config, RuleClassifier rules, Classifier classifier,
+    public record Edition(long version, SwitchboardConfig config, String digest, RuleClassifier rules,
+                          Classifier classifier,
                           RoutingTable routes, AuthConfig auth, ApiKeys keys, RateLimits limits, long loadedAt) {
     }
 

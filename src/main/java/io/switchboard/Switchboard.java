@@ -20,6 +20,7 @@ import io.switchboard.config.EventSinkConfig;
 import io.switchboard.config.IngressConfig;
 import io.switchboard.config.StoreConfig;
 import io.switchboard.config.CircuitBreakerSettings;
+import io.switchboard.config.ConfigDigest;
 import io.switchboard.config.ConfigSource;
 import io.switchboard.config.PoolConfig;
 import io.switchboard.config.SwitchboardConfig;
@@ -200,8 +201,8 @@ public final class Switchboard implements AutoCloseable {
         if (previous != null) {
             metrics.rulesChanged(next);
         }
-        return new Rulebook.Edition(previous == null ? 1 : previous.version() + 1, next, classifier,
-                metrics.timed(classifier), routes, next.auth(),
+        return new Rulebook.Edition(previous == null ? 1 : previous.version() + 1, next, ConfigDigest.of(next),
+                classifier, metrics.timed(classifier), routes, next.auth(),
                 ApiKeys.of(next.auth(), previous == null ? null : previous.keys()),
                 RateLimits.of(next.routes(), ticker, cluster::instances, previous == null ? null : previous.limits()),
                 ticker.currentTimeMillis());

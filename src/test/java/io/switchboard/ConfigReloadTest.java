@@ -78,6 +78,7 @@ class ConfigReloadTest {
         assertThat(route(engine, "{\"content\":\"x\",\"class\":\"urgent\"}").status())
                 .as("an explicit class must be one the rules know").isEqualTo(422);
 
+        String before = Http.get(engine.port(), "/v1/admin/config").json().path("digest").asText();
         file.write(TWO_CLASSES);
         Http.Answer reloaded = reload(engine);
 
@@ -85,6 +86,7 @@ class ConfigReloadTest {
         assertThat(reloaded.json().path("outcome").asText()).isEqualTo("applied");
         assertThat(reloaded.json().path("version").asLong()).isEqualTo(2);
         assertThat(reloaded.json().path("changed").toString()).contains("classes", "routes");
+        assertThat(reloaded.json().path("digest").asText()).matches("[0-9a-f]{16}").isNotEqualTo(before);
         Http.Answer urgent = route(engine, "{\"content\":\"urgent: the site is down\"}");
         assertThat(urgent.status()).as(urgent.text()).isEqualTo(200);
         assertThat(urgent.header("X-Switchboard-Class")).isEqualTo("urgent");
@@ -124,7 +126,12 @@ class ConfigReloadTest {
                 .as("nothing of a refused reload is applied").isEqualTo("chat");
         assertThat(version(engine)).isEqualTo(1);
         assertThat(Http.get(engine.port(), "/metrics").text())
-                .contains("switchboard_config_reloads_total{outcome=\"restart_required\"} 1.0");
+                .contains("switchboard_config_reloads_total{outcome=\"restart_required\"} 1.0")
+                .contains("switchboard_config_last_reload_successful 0.0");
+
+        file.write(TWO_CLASSES);
+        assertThat(reload(engine).status()).isEqualTo(200);
+        assertThat(Http.get(engine.port(), "/metrics").text()).contains("switchboard_config_last_reload_successful 1.0");
     }
 
     @Test

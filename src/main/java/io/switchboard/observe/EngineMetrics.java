@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -179,13 +180,25 @@ public final class EngineMetrics implements AutoCloseable {
         delivery.registerClasses();
     }
 
-    /** Counts configuration reloads by outcome ({@code applied}, {@code unchanged}, {@code invalid}...). */
+    /**
+     * Counts configuration reloads by outcome ({@code applied}, {@code unchanged}, {@code invalid}...), and says
+     * whether the last one left the engine running what its file says.
+     */
     public Consumer<ConfigReload.Outcome> reloadObserver() {
         Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
         for (String outcome : List.of("applied", "unchanged", "invalid", "restart_required", "no_source")) {
             byOutcome.put(outcome, reloadCounter(outcome));
         }
-        return o -> byOutcome.computeIfAbsent(o.label(), this::reloadCounter).increment();
+        AtomicInteger lastSuccessful = new AtomicInteger(1);
+        Gauge.builder("switchboard.config.last.reload.successful", lastSuccessful, AtomicInteger::get)
+                .description("1 when the last reload applied the file (or found it unchanged) or none was asked for; "
+                        + "0 when it was refused and the file says something the engine does not run")
+                .strongReference(true).register(registry);
+        return o -> {
+            lastSuccessful.set(o instanceof ConfigReload.Outcome.Applied || o instanceof ConfigReload.Outcome.Unchanged
+                    ? 1 : 0);
+            byOutcome.computeIfAbsent(o.label(), this::reloadCounter).increment();
+        };
     }
 
     private Counter reloadCounter(String outcome) {

@@ -11,7 +11,10 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a reload compares: key paths that differ, deep enough to name a pool's workers, and never a value. */
+/**
+ * What a reload compares: key paths that differ, deep enough to name a pool's workers, and never a value; and the
+ * digest that tells whether two engines run the same rules.
+ */
 class ConfigDiffTest {
 
     static final String BASE = """
@@ -66,5 +69,18 @@ class ConfigDiffTest {
 
         assertThat(keys).containsExactly("store.url");
         assertThat(keys.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theDigestFollowsTheRulesAndNothingElse() throws IOException {
+        String digest = ConfigDigest.of(load(BASE));
+
+        assertThat(digest).matches("[0-9a-f]{16}").isEqualTo(ConfigDigest.of(load(BASE)));
+        assertThat(ConfigDigest.of(load(BASE.replace("port: 8080", "port: 9090").replace("9201/work", "9202/work"))))
+                .as("pools and the listener are not rules").isEqualTo(digest);
+        assertThat(ConfigDigest.of(load(BASE.replace("patterns: [\"hello\"]", "patterns: [\"hi\"]"))))
+                .isNotEqualTo(digest);
+        assertThat(ConfigDigest.of(load(BASE.replace("auth: {mode: disabled}",
+                "auth: {mode: disabled, open_metrics: never}")))).isNotEqualTo(digest);
     }
 }

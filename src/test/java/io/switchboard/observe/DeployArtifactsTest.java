@@ -69,7 +69,8 @@ class DeployArtifactsTest {
             urls++;
             assertThat(anchors).as("runbook section for #" + m.group(1)).contains(m.group(1));
         }
-        assertThat(urls).isEqualTo(8);
+        long alerts = Files.readAllLines(ALERTS).stream().filter(l -> l.strip().startsWith("- alert:")).count();
+        assertThat(urls).as("one runbook_url per alert").isEqualTo(alerts).isEqualTo(9);
     }
 
     @Test

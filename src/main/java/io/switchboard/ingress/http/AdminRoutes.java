@@ -74,6 +74,7 @@ final class AdminRoutes {
         Rulebook.Edition e = rules.current();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", e.version());
+        body.put("digest", e.digest());
         body.put("loaded_at", Instant.ofEpochMilli(e.loadedAt()).toString());
         body.put("file", reload.sourceName());
         body.put("reloadable", ConfigReload.RELOADABLE);
@@ -86,10 +87,11 @@ final class AdminRoutes {
         return MessageRoutes.Answer.json(200, body);
     }
 
-    private static MessageRoutes.Answer reloaded(ConfigReload.Outcome outcome, long version, List<String> changed) {
+    private MessageRoutes.Answer reloaded(ConfigReload.Outcome outcome, long version, List<String> changed) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("outcome", outcome.label());
         body.put("version", version);
+        body.put("digest", rules.current().digest());
         body.put("changed", changed);
         return MessageRoutes.Answer.json(200, body);
     }
