@@ -2,7 +2,6 @@ package io.switchboard.ingress.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.Pipeline;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.admission.InvalidEnvelope;
@@ -15,7 +14,6 @@ import io.switchboard.message.Ids;
 import io.switchboard.message.Json;
 import io.switchboard.time.Ticker;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,7 +26,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +42,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final ObjectMapper MAPPER = Json.mapper();
     private static final JsonFactory JSON = Json.factory();
     private static final String JSON_TYPE = "application/json";
     private static final byte[] RESULT_FIELD = ",\"result\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -117,7 +113,7 @@ final class ApiHandler extends Handler.Abstract {
         String requestId = requestId(request);
         response.getHeaders().put("X-Request-ID", requestId);
         int now = inFlight.incrementAndGet();
-        var exchange = new Exchange(request, response, callback, requestId);
+        var exchange = new Exchange(request, response, callback, requestId, metrics, this::finished);
         if (cors.isPreflight(request)) {
             preflight(exchange);
             return true;
@@ -385,72 +381,14 @@ final class ApiHandler extends Handler.Abstract {
         };
     }
 
-    /** One request/response pair; answers exactly once and settles the in-flight count. */
-    private final class Exchange {
-        final Request request;
-        final Response response;
-        final Callback callback;
-        final String requestId;
-        private boolean answered;
-
-        Exchange(Request request, Response response, Callback callback, String requestId) {
-            this.request = request;
-            this.response = response;
-            this.callback = callback;
-            this.requestId = requestId;
-        }
-
-        void json(int status, Object body) {
+    /** One request fewer in flight; wakes a drain waiting for none. */
+    private void finished() {
+        if (inFlight.decrementAndGet() == 0) {
+            idleLock.lock();
             try {
-                raw(status, JSON_TYPE, MAPPER.writeValueAsBytes(body));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void page(DashboardRoutes.Page p) {
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-            raw(p.status(), p.contentType(), p.body());
-        }
-
-        void problem(Problem p) {
-            IngressMetrics.Rejection rejection = Rejections.of(p);
-            if (rejection != null) {
-                metrics.rejected(rejection);
-            }
-            raw(p.status(), Problem.CONTENT_TYPE, p.toJson(request.getHttpURI().getPath(), requestId));
-        }
-
-        /** An answer without a body, e.g. 204. */
-        void empty(int status) {
-            if (answered) {
-                return;
-            }
-            answered = true;
-            response.setStatus(status);
-            response.write(true, ByteBuffer.allocate(0), Callback.from(this::done, t -> done()));
-        }
-
-        void raw(int status, String contentType, byte[] body) {
-            if (answered) {
-                return;
-            }
-            answered = true;
-            response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-            boolean head = HttpMethod.HEAD.is(request.getMethod());
-            response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), Callback.from(this::done, t -> done()));
-        }
-
-        private void done() {
-            callback.succeeded();
-            if (inFlight.decrementAndGet() == 0) {
-                idleLock.lock();
-                try {
-                    idle.signalAll();
-                } finally {
-                    idleLock.unlock();
-                }
+                idle.signalAll();
+            } finally {
+                idleLock.unlock();
             }
         }
     }
