@@ -12,10 +12,12 @@ import java.util.concurrent.Callable;
 /** {@code switchboard serve}: runs the engine against real workers until SIGTERM/SIGINT, then drains. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the engine with the given configuration.",
-                "SIGTERM or Ctrl-C: /ready turns 503 at once, new requests get 503, in-flight ones finish within",
-                "server.drain_timeout_ms, then the process exits 0.",
-                "SIGHUP (or POST /v1/admin/reload) reads the file again and applies changes to classes, default_class,",
-                "routes and auth; a change to anything else is refused and logged, and needs a restart."})
+                "SIGTERM or Ctrl-C: /ready turns 503 at once, new requests get 503,",
+                "in-flight ones finish within server.drain_timeout_ms, then the process",
+                "exits 0.",
+                "SIGHUP (or POST /v1/admin/reload) reads the file again and applies",
+                "changes to classes, default_class, routes and auth; a change to anything",
+                "else is refused, logged, and needs a restart."})
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
