@@ -224,12 +224,14 @@ class RedisStreamIngressTest {
         RedisServer redis = rig.add(RedisServer.local());
         RedisCommands<String, String> c = redis.commands();
         TestWorker f1 = rig.worker("f1").hold();
-        // One message queued or in flight at once: while f1 holds the first, the store refuses the others.
-        rig.engine(config(redis, key, 300, "") + "store: {max_messages: 1}\n", f1);
-
+        // On the stream before the engine starts, so that its first read takes all three: added after, the third
+        // could arrive once the ingress is waiting on the second and stay unread, not pending.
         add(c, key, "@first");
         add(c, key, "@second");
         add(c, key, "@third");
+        // One message queued or in flight at once: while f1 holds the first, the store refuses the others.
+        rig.engine(config(redis, key, 300, "") + "store: {max_messages: 1}\n", f1);
+
         await().atMost(20, TimeUnit.SECONDS).until(() -> f1.inFlight() == 1 && pending(c, key, GROUP) == 2);
         assertThat(c.xpending(key, Consumer.from(GROUP, "engine"), Range.unbounded(), Limit.from(10)))
                 .extracting(PendingMessage::getRedeliveryCount).containsExactly(1L, 1L);
