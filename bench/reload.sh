@@ -4,16 +4,18 @@
 # to answer (curl's time_total) and what the traffic saw meanwhile (failed and refused messages, from /metrics).
 #   bench/reload.sh                       50 reloads at 50 generated requests/s
 #   bench/reload.sh --reloads 200 --rate 100
+#   bench/reload.sh --rules 200          the tactical class gets 200 more regex rules, compiled at every reload
 # Needs curl; the demo's fleet ports (9101, 9201-9204) and --port (default 18080) must be free.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-reloads=50 rate=50 port=18080
+reloads=50 rate=50 port=18080 rules=0
 while [ $# -gt 0 ]; do
   case $1 in
     --reloads) reloads=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
-    -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rules) rules=$2; shift 2 ;;
+    -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "reload.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -21,7 +23,14 @@ done
 work=$(mktemp -d)
 trap 'kill "$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 config=$work/switchboard.yaml
-cp "$root/config/development.yaml" "$config"
+# --rules: identifier-like regex rules (as the classifier benchmark's) after the tactical class's last rule.
+awk -v n="$rules" -v q="'" '
+  { print }
+  /^        score: 100$/ {
+    for (i = 0; i < n; i++) {
+      printf "      - name: generated-%d\n        patterns: [%s(?i)\\bticket%d[- #]?\\d{3,6}\\b%s]\n        score: 2\n", i, q, i, q
+    }
+  }' "$root/config/development.yaml" > "$config"
 cd "$work"
 SWITCHBOARD_STORE_PATH=$work/data "$root/switchboard" demo --config "$config" --port "$port" --rate "$rate" \
   --status-every 0 > "$work/demo.log" 2>&1 &
@@ -70,10 +79,10 @@ sleep 1
 after_troubles=$(troubles)
 after_received=$(received)
 
-sort -n "$work/times" | awk -v reloads="$reloads" -v rate="$rate" '
+sort -n "$work/times" | awk -v reloads="$reloads" -v rate="$rate" -v rules="$rules" '
   { t[NR] = $1 * 1000 }
   END {
-    printf "reloads: %d applied, with %s generated requests/s\n", NR, rate
+    printf "reloads: %d applied, with %s generated requests/s, %d extra rules\n", NR, rate, rules
     printf "answer time ms: p50 %.1f  p95 %.1f  max %.1f\n", t[int((NR + 1) / 2)], t[int(NR * 0.95 + 0.5)], t[NR]
   }'
 echo "messages received meanwhile: $((after_received - before_received)); failed or refused: $((after_troubles - before_troubles))"
