@@ -23,20 +23,30 @@ public final class ConfigReload {
 
     private static final Logger LOG = LoggerFactory.getLogger("switchboard.admin");
 
-    /** The top-level keys a reload applies; a change anywhere else needs a restart. */
-    public static final List<String> RELOADABLE = List.of("classes", "default_class", "routes", "auth");
-
     /** How a reload ended. */
     public sealed interface Outcome {
 
+        /** Every outcome's {@link #label()}. */
+        List<String> LABELS = List.of("applied", "unchanged", "invalid", "restart_required", "no_source");
+
         /** The outcome's name, as logs and the metric's {@code outcome} label say it. */
         String label();
+
+        /** Whether the engine now runs what its file says (it applied it, or had it already). */
+        default boolean accepted() {
+            return false;
+        }
 
         /** The new edition {@code version} is in force; {@code changed} are the key paths that differ. */
         record Applied(long version, List<String> changed) implements Outcome {
             @Override
             public String label() {
                 return "applied";
+            }
+
+            @Override
+            public boolean accepted() {
+                return true;
             }
         }
 
@@ -45,6 +55,11 @@ public final class ConfigReload {
             @Override
             public String label() {
                 return "unchanged";
+            }
+
+            @Override
+            public boolean accepted() {
+                return true;
             }
         }
 
@@ -129,7 +144,7 @@ public final class ConfigReload {
         if (changed.isEmpty()) {
             return new Outcome.Unchanged(current.version());
         }
-        List<String> fixed = changed.stream().filter(k -> !RELOADABLE.contains(topLevel(k))).toList();
+        List<String> fixed = changed.stream().filter(k -> !SwitchboardConfig.RELOADABLE.contains(topLevel(k))).toList();
         if (!fixed.isEmpty()) {
             return new Outcome.RestartRequired(fixed, changed.stream().filter(k -> !fixed.contains(k)).toList());
         }

@@ -38,12 +38,8 @@ public final class ApiKeys {
         for (ApiKeyConfig k : keys) {
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
             k.scopes().forEach(s -> scopes.add(Scope.ofLabel(s)));
-            RateLimit limit = previous == null ? null : previous.limitOf(k.name());
-            if (limit == null) {
-                limit = RateLimit.unlimited();
-            }
-            // A key kept across a reload keeps what it has spent; a limit of 0 lifts it.
-            limit.set(k.rateLimit() == null ? 0 : k.rateLimit().perSecond(),
+            RateLimit limit = RateLimit.carriedOn(previous == null ? null : previous.limitOf(k.name()),
+                    k.rateLimit() == null ? 0 : k.rateLimit().perSecond(),
                     k.rateLimit() == null ? 1 : k.rateLimit().burst());
             list.add(new Entry(HEX.parseHex(k.sha256()), new ApiKey(k.name(), scopes, limit)));
         }

@@ -41,13 +41,8 @@ public final class RateLimits {
         Map<String, RateLimit> limits = new HashMap<>();
         for (RouteConfig r : routes) {
             if (r.rateLimit() != null) {
-                RateLimit limit = previous == null ? null : previous.routes.get(r.className());
-                if (limit == null) {
-                    limit = RateLimit.of(r.rateLimit().perSecond(), r.rateLimit().burst());
-                } else {
-                    limit.set(r.rateLimit().perSecond(), r.rateLimit().burst());
-                }
-                limits.put(r.className(), limit);
+                limits.put(r.className(), RateLimit.carriedOn(previous == null ? null : previous.routes.get(r.className()),
+                        r.rateLimit().perSecond(), r.rateLimit().burst()));
             }
         }
         return new RateLimits(limits, ticker, instances);

@@ -3,10 +3,7 @@ package io.switchboard.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -14,6 +11,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.switchboard.dispatch.Worker;
 import io.switchboard.message.Json;
+import io.switchboard.redis.RedisLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,15 +101,8 @@ public final class RedisCluster implements Cluster {
             byKey.put(new Key(w.pool(), w.id()), w);
             w.breaker().getEventPublisher().onStateTransition(e -> transitioned(w, e));
         }
-        RedisURI uri = RedisURI.create(redis);
-        uri.setTimeout(TIMEOUT);
-        this.client = RedisClient.create(uri);
         // Reconnecting is this class's job, on its heartbeat: it knows when an outage starts and ends.
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
-                .build());
+        this.client = RedisLink.client(redis, TIMEOUT, TIMEOUT);
         this.thread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("switchboard-cluster").daemon().factory());
     }

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A short fingerprint of the part of a configuration a reload applies ({@code classes}, {@code default_class},
@@ -26,16 +24,12 @@ public final class ConfigDigest {
     private ConfigDigest() {
     }
 
-    /** The first 16 hex digits of the SHA-256 of the reloadable sections as JSON. */
+    /** The first 16 hex digits of the SHA-256 of the {@link SwitchboardConfig#RELOADABLE} sections as JSON. */
     public static String of(SwitchboardConfig config) {
-        Map<String, Object> rules = new LinkedHashMap<>();
-        rules.put("classes", config.classes());
-        rules.put("default_class", config.defaultClass());
-        rules.put("routes", config.routes());
-        rules.put("auth", config.auth());
+        ObjectNode rules = JSON.valueToTree(config);
+        rules.retain(SwitchboardConfig.RELOADABLE);
         try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsString(rules)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(rules));
             return HexFormat.of().formatHex(sha, 0, 8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("configuration records are plain values", e);

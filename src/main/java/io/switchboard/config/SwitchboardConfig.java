@@ -24,6 +24,9 @@ public record SwitchboardConfig(
         @JsonProperty("ingress") List<IngressConfig> ingress,
         @JsonProperty("auth") AuthConfig auth) {
 
+    /** The top-level keys a running engine applies on reload; a change to any other needs a restart. */
+    public static final List<String> RELOADABLE = List.of("classes", "default_class", "routes", "auth");
+
     public SwitchboardConfig {
         server = Check.orDefault(server, ServerConfig.defaults());
         classes = classes == null ? List.of() : List.copyOf(classes);

@@ -67,7 +67,15 @@ public final class RateLimit {
 
     /** {@code perSecond} requests per second with bursts of up to {@code burst} at once. */
     public static RateLimit of(double perSecond, int burst) {
-        RateLimit limit = new RateLimit();
+        return carriedOn(null, perSecond, burst);
+    }
+
+    /**
+     * {@code previous} with new settings, keeping what has been spent against it (so that a reconfiguration hands out
+     * no fresh burst); a new limit when {@code previous} is null. A {@code perSecond} of 0 means no limit.
+     */
+    public static RateLimit carriedOn(RateLimit previous, double perSecond, int burst) {
+        RateLimit limit = previous != null ? previous : new RateLimit();
         limit.set(perSecond, burst);
         return limit;
     }

@@ -76,9 +76,7 @@ public final class EngineMetrics implements AutoCloseable {
                 .tag("java_version", System.getProperty("java.version", "unknown"))
                 .register(registry);
         this.delivery = new DeliveryMetrics(registry, labels);
-        this.http = new HttpMetrics(registry, config.auth().enabled()
-                ? config.auth().keys().stream().map(io.switchboard.config.ApiKeyConfig::name).toList()
-                : java.util.List.of());
+        this.http = new HttpMetrics(registry, keyNames(config));
         this.store = new StoreMetrics(registry, labels, config.pools().keySet(), config.eventSinkNames());
     }
 
@@ -174,10 +172,13 @@ public final class EngineMetrics implements AutoCloseable {
     /** Makes the classes and API keys of a reloaded {@code config} label values, beside those of earlier editions. */
     public void rulesChanged(SwitchboardConfig config) {
         labels.addClasses(config);
-        if (config.auth().enabled()) {
-            http.addKeys(config.auth().keys().stream().map(ApiKeyConfig::name).toList());
-        }
+        http.addKeys(keyNames(config));
         delivery.registerClasses();
+    }
+
+    /** The API key names that label {@code switchboard_auth_total}: none when authentication is off. */
+    private static List<String> keyNames(SwitchboardConfig config) {
+        return config.auth().enabled() ? config.auth().keys().stream().map(ApiKeyConfig::name).toList() : List.of();
     }
 
     /**
@@ -186,7 +187,7 @@ public final class EngineMetrics implements AutoCloseable {
      */
     public Consumer<ConfigReload.Outcome> reloadObserver() {
         Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
-        for (String outcome : List.of("applied", "unchanged", "invalid", "restart_required", "no_source")) {
+        for (String outcome : ConfigReload.Outcome.LABELS) {
             byOutcome.put(outcome, reloadCounter(outcome));
         }
         AtomicInteger lastSuccessful = new AtomicInteger(1);
@@ -195,8 +196,7 @@ public final class EngineMetrics implements AutoCloseable {
                         + "0 when it was refused and the file says something the engine does not run")
                 .strongReference(true).register(registry);
         return o -> {
-            lastSuccessful.set(o instanceof ConfigReload.Outcome.Applied || o instanceof ConfigReload.Outcome.Unchanged
-                    ? 1 : 0);
+            lastSuccessful.set(o.accepted() ? 1 : 0);
             byOutcome.computeIfAbsent(o.label(), this::reloadCounter).increment();
         };
     }

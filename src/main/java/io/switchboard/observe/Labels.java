@@ -37,8 +37,7 @@ final class Labels {
 
     static Labels of(SwitchboardConfig config) {
         Map<String, String> classes = new HashMap<>();
-        config.classes().forEach(c -> classes.put(c.name(), c.name()));
-        classes.put(config.defaultClass(), config.defaultClass());
+        putClasses(classes, config);
         Map<String, String> pools = new HashMap<>();
         Map<String, String> workers = new HashMap<>();
         config.pools().forEach((name, pool) -> {
@@ -53,9 +52,14 @@ final class Labels {
     /** Makes the classes of a reloaded {@code config} label values too; those of earlier editions stay. */
     synchronized void addClasses(SwitchboardConfig config) {
         Map<String, String> grown = new HashMap<>(classes);
-        config.classes().forEach(c -> grown.put(c.name(), c.name()));
-        grown.put(config.defaultClass(), config.defaultClass());
+        putClasses(grown, config);
         classes = Map.copyOf(grown);
+    }
+
+    /** The class names {@code config} can assign, the default class included. */
+    private static void putClasses(Map<String, String> classes, SwitchboardConfig config) {
+        config.classes().forEach(c -> classes.put(c.name(), c.name()));
+        classes.put(config.defaultClass(), config.defaultClass());
     }
 
     String className(String name) {

@@ -36,15 +36,25 @@ public final class RedisLink implements AutoCloseable {
      * @param connectTimeout how long making the connection may take
      */
     public RedisLink(URI url, Duration commandTimeout, Duration connectTimeout, Listener listener) {
+        this.client = client(url, commandTimeout, connectTimeout);
+        this.listener = listener;
+    }
+
+    /**
+     * A client for {@code url} as every Redis connection of the engine uses it: Lettuce's own reconnecting off and
+     * commands on a lost connection rejected at once, so that its owner notices the loss and decides when to connect
+     * again.
+     */
+    public static RedisClient client(URI url, Duration commandTimeout, Duration connectTimeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(uri);
+        RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .build());
-        this.listener = listener;
+        return client;
     }
 
     /** Whether a connection is open now (without trying to make one). */

@@ -2,6 +2,7 @@ package io.switchboard.ingress.http;
 
 import io.switchboard.ConfigReload;
 import io.switchboard.Rulebook;
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.dispatch.PoolDispatcher;
 import io.switchboard.dispatch.Worker;
 import org.slf4j.Logger;
@@ -47,10 +48,11 @@ final class AdminRoutes {
     MessageRoutes.Answer handle(String method, String path) {
         String rest = path.substring(PREFIX.length());
         if (rest.equals("reload")) {
-            return method.equals("POST") ? reload() : notAllowed(method, "POST");
+            return method.equals("POST") ? reload() : MessageRoutes.notAllowed(method, "POST");
         }
         if (rest.equals("config")) {
-            return method.equals("GET") || method.equals("HEAD") ? config() : notAllowed(method, "GET, HEAD");
+            return method.equals("GET") || method.equals("HEAD") ? config()
+                    : MessageRoutes.notAllowed(method, "GET, HEAD");
         }
         String[] parts = rest.split("/", -1);
         if (parts.length != 3 || !(parts[0].equals("pools") || parts[0].equals("workers"))) {
@@ -59,14 +61,9 @@ final class AdminRoutes {
                     + "POST /v1/admin/workers/{worker}/drain|undrain, POST /v1/admin/reload and GET /v1/admin/config"));
         }
         if (!method.equals("POST")) {
-            return notAllowed(method, "POST");
+            return MessageRoutes.notAllowed(method, "POST");
         }
         return parts[0].equals("pools") ? pool(parts[1], parts[2]) : worker(parts[1], parts[2]);
-    }
-
-    private static MessageRoutes.Answer notAllowed(String method, String allowed) {
-        return MessageRoutes.Answer.problem(Problem.of(405, "method-not-allowed", "Method Not Allowed",
-                method + " is not allowed here; use " + allowed)).header("Allow", allowed);
     }
 
     /** Which edition of the configuration is in force, from where, and what a reload may change. */
@@ -77,7 +74,7 @@ final class AdminRoutes {
         body.put("digest", e.digest());
         body.put("loaded_at", Instant.ofEpochMilli(e.loadedAt()).toString());
         body.put("file", reload.sourceName());
-        body.put("reloadable", ConfigReload.RELOADABLE);
+        body.put("reloadable", SwitchboardConfig.RELOADABLE);
         body.put("classes", e.rules().classNames());
         body.put("default_class", e.rules().defaultClass());
         body.put("routes", e.config().routes().stream().map(r -> r.className() + " -> " + r.pool()
@@ -113,7 +110,7 @@ final class AdminRoutes {
             case ConfigReload.Outcome.RestartRequired r -> MessageRoutes.Answer.problem(Problem.of(409,
                             "restart-required", "Restart Required", "the configuration changes " + String.join(", ",
                                     r.keys()) + ", which only a restart applies, so nothing changed; a reload "
-                                    + "applies changes to " + String.join(", ", ConfigReload.RELOADABLE) + " alone")
+                                    + "applies changes to " + String.join(", ", SwitchboardConfig.RELOADABLE) + " alone")
                     .with("restart_required", r.keys()).with("reloadable_changes", r.reloadable()));
             case ConfigReload.Outcome.NoSource n -> MessageRoutes.Answer.problem(Problem.of(409, "no-config-file",
                     "No Configuration File", "this engine was built from a configuration in memory: there is no "

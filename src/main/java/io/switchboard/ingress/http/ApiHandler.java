@@ -218,7 +218,7 @@ final class ApiHandler extends Handler.Abstract {
             action.run();
         } else {
             x.response.getHeaders().put(HttpHeader.ALLOW, allowed);
-            x.problem(Problem.of(405, "method-not-allowed", "Method Not Allowed", method + " is not allowed here; use " + allowed));
+            x.problem(Problem.methodNotAllowed(method, allowed));
         }
     }
 

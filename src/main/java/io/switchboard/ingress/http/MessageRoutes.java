@@ -156,9 +156,9 @@ final class MessageRoutes {
         return notAllowed(method, allowed);
     }
 
-    private static Answer notAllowed(String method, String allowed) {
-        return Answer.problem(Problem.of(405, "method-not-allowed", "Method Not Allowed",
-                method + " is not allowed here; use " + allowed)).header("Allow", allowed);
+    /** 405 with the {@code Allow} header. */
+    static Answer notAllowed(String method, String allowed) {
+        return Answer.problem(Problem.methodNotAllowed(method, allowed)).header("Allow", allowed);
     }
 
     private Answer message(String id, Map<String, String> params) throws StoreUnavailableException, BadRequest {

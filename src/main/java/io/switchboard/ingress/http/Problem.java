@@ -27,6 +27,11 @@ public record Problem(int status, String slug, String title, String detail, Map<
         return new Problem(status, slug, title, detail, new LinkedHashMap<>());
     }
 
+    /** 405 for {@code method} where only {@code allowed} is served (the caller sets the {@code Allow} header). */
+    public static Problem methodNotAllowed(String method, String allowed) {
+        return of(405, "method-not-allowed", "Method Not Allowed", method + " is not allowed here; use " + allowed);
+    }
+
     /** A copy with one more member (e.g. {@code errors}, {@code attempts}). */
     public Problem with(String key, Object value) {
         Map<String, Object> ext = new LinkedHashMap<>(extensions);
