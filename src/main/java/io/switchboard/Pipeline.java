@@ -57,9 +57,18 @@ public final class Pipeline {
     public record Routed(Message message, Route route, DeliveryResult result) {
     }
 
-    /** Classifies and routes {@code envelope} by one edition of the rules, the one in force now. */
+    /** The rules in force now, for a request that reads them once and decides by them. */
+    public Rulebook.Edition rules() {
+        return rules.current();
+    }
+
+    /** Classifies and routes {@code envelope} by the rules in force now. */
     public Decision decide(Envelope envelope) {
-        Rulebook.Edition edition = rules.current();
+        return decide(envelope, rules.current());
+    }
+
+    /** Classifies and routes {@code envelope} by {@code edition}, the one its explicit class was checked against. */
+    public Decision decide(Envelope envelope, Rulebook.Edition edition) {
         Classification c = edition.classifier().classify(envelope);
         return new Decision(c, edition.routes().routeFor(c.className()));
     }

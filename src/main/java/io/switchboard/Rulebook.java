@@ -56,9 +56,4 @@ public final class Rulebook {
     public long regexSearchesStopped() {
         return retiredRegexStops.get() + current.rules().regexSearchesStopped();
     }
-
-    /** Whether an explicit class in an envelope names a class of the current edition. */
-    public boolean knows(String className) {
-        return current.rules().knows(className);
-    }
 }

@@ -3,7 +3,6 @@ package io.switchboard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.switchboard.admission.ApiKeys;
-import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.admission.RateLimits;
 import io.switchboard.classify.Classifier;
 import io.switchboard.classify.RuleClassifier;
@@ -161,7 +160,7 @@ public final class Switchboard implements AutoCloseable {
                     : new RedisListIngress(ic, host(), async, maxItemBytes, ticker, reconnected));
         }
         this.ingress = new HttpIngress(config.server(), rules, reload, pipeline, async, pools,
-                new EnvelopeParser(rules::knows), this::readiness, metrics.ingress(), live, ticker);
+                this::readiness, metrics.ingress(), live, ticker);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switchboard-tick").daemon().factory());
         this.alerts = AlertEvaluator.create(config.alerts(), metrics.registry(), ticker, this::instance);
     }

@@ -1,6 +1,8 @@
 package io.switchboard;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.switchboard.admission.ApiKeys;
+import io.switchboard.message.Envelope;
 import io.switchboard.testing.Engines;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestRig;
@@ -15,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code POST /v1/admin/reload}: what it applies to the next request, what it refuses, and who may ask. */
 class ConfigReloadTest {
@@ -263,5 +266,24 @@ class ConfigReloadTest {
                     .isIn("urgent -> spare", "chat -> main");
         });
         assertThat(version(engine)).isEqualTo(21);
+    }
+
+    @Test
+    void aRequestIsDecidedByTheRulesItsClassWasCheckedAgainstEvenWhenAReloadRemovesTheClassMeanwhile() {
+        Switchboard engine = start(TWO_CLASSES);
+        // What the HTTP handler does per request: read the rules once, check the envelope against them, decide by them.
+        Rulebook.Edition checkedAgainst = engine.pipeline().rules();
+        Envelope urgent = new Envelope(TextNode.valueOf("the site is down"), Map.of(), "urgent", null, null, null);
+        assertThat(checkedAgainst.rules().knows("urgent")).isTrue();
+
+        file.write(ONE_CLASS);
+        assertThat(reload(engine).json().path("outcome").asText()).isEqualTo("applied");
+
+        Pipeline.Decision d = engine.pipeline().decide(urgent, checkedAgainst);
+        assertThat(d.classification().className()).isEqualTo("urgent");
+        assertThat(d.route().pool()).isEqualTo("spare");
+        assertThatThrownBy(() -> engine.pipeline().decide(urgent))
+                .as("the rules in force now no longer know the class the envelope names")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

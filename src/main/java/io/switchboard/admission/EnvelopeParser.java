@@ -47,13 +47,6 @@ public final class EnvelopeParser {
                 .build());
     }
 
-    private final Predicate<String> knownClass;
-
-    /** @param knownClass whether an explicit {@code class} names a configured class */
-    public EnvelopeParser(Predicate<String> knownClass) {
-        this.knownClass = knownClass;
-    }
-
     /** The parsed envelope, or the reasons it was refused. */
     public sealed interface Result {
         record Valid(Envelope envelope) implements Result {
@@ -63,7 +56,14 @@ public final class EnvelopeParser {
         }
     }
 
-    public Result parse(byte[] body) {
+    /**
+     * The envelope in {@code body}, or why it is refused.
+     *
+     * @param knownClass whether an explicit {@code class} names a class of the rules the message will be classified
+     *                   by (the same version of them: a reload in between must not leave a class checked by one and
+     *                   decided by another)
+     */
+    public Result parse(byte[] body, Predicate<String> knownClass) {
         JsonNode root;
         try {
             root = MAPPER.readTree(body);

@@ -3,6 +3,7 @@ package io.switchboard.ingress.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.switchboard.Pipeline;
+import io.switchboard.Rulebook;
 import io.switchboard.admission.EnvelopeParser;
 import io.switchboard.admission.InvalidEnvelope;
 import io.switchboard.classify.Classification;
@@ -240,11 +241,12 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void classify(Exchange x) throws InterruptedException {
-        var envelope = readEnvelope(x);
+        Rulebook.Edition rules = pipeline.rules();
+        var envelope = readEnvelope(x, rules);
         if (envelope == null) {
             return;
         }
-        Pipeline.Decision d = pipeline.decide(envelope);
+        Pipeline.Decision d = pipeline.decide(envelope, rules);
         Classification c = d.classification();
         x.response.getHeaders().put("X-Switchboard-Class", c.className());
         x.response.getHeaders().put("X-Switchboard-Pool", d.route().pool());
@@ -273,11 +275,12 @@ final class ApiHandler extends Handler.Abstract {
         if (refusedWhileDraining(x)) {
             return;
         }
-        var envelope = readEnvelope(x);
+        Rulebook.Edition rules = pipeline.rules();
+        var envelope = readEnvelope(x, rules);
         if (envelope == null) {
             return;
         }
-        Pipeline.Decision d = pipeline.decide(envelope);
+        Pipeline.Decision d = pipeline.decide(envelope, rules);
         if (!refusedByRoute(x, d)) {
             answer(x, messages.submit(envelope, d, x.requestId));
         }
@@ -316,12 +319,13 @@ final class ApiHandler extends Handler.Abstract {
         if (refusedWhileDraining(x)) {
             return;
         }
-        var envelope = readEnvelope(x);
+        Rulebook.Edition rules = pipeline.rules();
+        var envelope = readEnvelope(x, rules);
         if (envelope == null) {
             return;
         }
         long accepted = ticker.nanoTime();
-        Pipeline.Decision d = pipeline.decide(envelope);
+        Pipeline.Decision d = pipeline.decide(envelope, rules);
         if (refusedByRoute(x, d)) {
             return;
         }
@@ -367,9 +371,13 @@ final class ApiHandler extends Handler.Abstract {
         return out.toByteArray();
     }
 
-    /** Reads and parses the body, answering the problem itself when it is refused; null then. */
-    private io.switchboard.message.Envelope readEnvelope(Exchange x) throws InterruptedException {
-        return switch (reader.read(x.request)) {
+    /**
+     * Reads and parses the body against {@code rules} (the request is decided by them too), answering the problem
+     * itself when it is refused; null then.
+     */
+    private io.switchboard.message.Envelope readEnvelope(Exchange x, Rulebook.Edition rules)
+            throws InterruptedException {
+        return switch (reader.read(x.request, rules.rules()::knows)) {
             case EnvelopeReader.Read.Envelope e -> e.envelope();
             case EnvelopeReader.Read.Refused r -> {
                 if (r.closeConnection()) {

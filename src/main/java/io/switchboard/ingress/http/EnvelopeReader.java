@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Request;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Reads a request's body as an envelope: content type, size limit, then the parser's checks. The body must arrive in
@@ -38,7 +39,8 @@ final class EnvelopeReader {
         this.readTimeoutMs = readTimeoutMs;
     }
 
-    Read read(Request request) throws InterruptedException {
+    /** @param knownClass the classes an explicit {@code class} may name, as {@link EnvelopeParser#parse} takes them */
+    Read read(Request request, Predicate<String> knownClass) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!isJson(type)) {
@@ -50,7 +52,7 @@ final class EnvelopeReader {
             return refuse(request, deadline, tooLarge());
         }
         return switch (BodyReader.read(request, maxBodyBytes, deadline)) {
-            case BodyReader.Body.Complete body -> switch (parser.parse(body.bytes())) {
+            case BodyReader.Body.Complete body -> switch (parser.parse(body.bytes(), knownClass)) {
                 case EnvelopeParser.Result.Valid v -> new Read.Envelope(v.envelope());
                 case EnvelopeParser.Result.Invalid i -> new Read.Refused(invalid(i.problem()), false);
             };

@@ -51,7 +51,7 @@ public final class HttpIngress implements AutoCloseable {
      * listener serves the admin endpoints.
      */
     public HttpIngress(ServerConfig config, Rulebook rules, ConfigReload reload, Pipeline pipeline, AsyncPipeline async,
-                       Map<String, PoolDispatcher> pools, EnvelopeParser parser, Readiness readiness,
+                       Map<String, PoolDispatcher> pools, Readiness readiness,
                        IngressMetrics metrics, EngineStatus status, Ticker ticker) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
         threads.setName("http");
@@ -78,7 +78,8 @@ public final class HttpIngress implements AutoCloseable {
             this.admin = null;
         }
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("request-", 0).factory());
-        this.handler = new ApiHandler(pipeline, new EnvelopeReader(parser, config.maxBodyBytes(), config.readTimeoutMs()),
+        this.handler = new ApiHandler(pipeline, new EnvelopeReader(new EnvelopeParser(), config.maxBodyBytes(),
+                config.readTimeoutMs()),
                 new MessageRoutes(async), new AdminRoutes(pools, reload, rules), readiness, config.maxInFlight(), requests,
                 metrics, new DashboardRoutes(status), new AccessControl(rules, metrics, admin), Cors.of(config.cors()),
                 ticker);
